@@ -1,0 +1,136 @@
+/*
+ * The authentication event: one thing that happened, decoded from one
+ * record (a log line, a journal entry).
+ *
+ * Text fields are slices into the record the event was decoded from: an
+ * event is valid only while that record's buffer is. Nothing here
+ * allocates. A field that is unknown stays unset (ps_set() false, ip family
+ * 0, number -1) and is left out of every output.
+ */
+#ifndef PS_EVENT_EVENT_H
+#define PS_EVENT_EVENT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "util/ip.h"
+#include "util/slice.h"
+
+enum ps_kind {
+	PS_KIND_NONE = 0,
+	PS_KIND_AUTH_SUCCESS,
+	PS_KIND_AUTH_FAILURE,
+	PS_KIND_SESSION_OPEN,
+	PS_KIND_SESSION_CLOSE,
+	PS_KIND_COMMAND,
+	PS_KIND_PROBE,          /* pre-auth activity without a credential attempt */
+	PS_KIND_ACCOUNT_CHANGE,
+	PS_KIND__COUNT
+};
+
+enum ps_outcome {
+	PS_OUTCOME_NONE = 0,
+	PS_OUTCOME_SUCCESS,
+	PS_OUTCOME_FAILURE,
+};
+
+/* Why an attempt failed, or what a probe was. Names are the JSON values. */
+#define PS_REASONS(X)                                                   \
+	X(BAD_PASSWORD, "bad_password")                                 \
+	X(BAD_KEY, "bad_key")                                           \
+	X(BAD_CREDENTIAL, "bad_credential")                             \
+	X(INVALID_USER, "invalid_user")                                 \
+	X(NOT_ALLOWED, "not_allowed")                                   \
+	X(ROOT_REFUSED, "root_refused")                                 \
+	X(MAX_ATTEMPTS, "max_attempts")                                 \
+	X(PAM_FAILURE, "pam_failure")                                   \
+	X(LOCKED, "locked")                                             \
+	X(NOT_IN_SUDOERS, "not_in_sudoers")                             \
+	X(COMMAND_NOT_ALLOWED, "command_not_allowed")                   \
+	X(PASSWORD_REQUIRED, "password_required")                       \
+	X(PARTIAL, "partial")                                           \
+	X(POSTPONED, "postponed")                                       \
+	X(CONNECT, "connect")                                           \
+	X(PREAUTH_DISCONNECT, "preauth_disconnect")                     \
+	X(NO_IDENT, "no_ident")                                         \
+	X(BAD_BANNER, "bad_banner")                                     \
+	X(KEX_ERROR, "kex_error")                                       \
+	X(TIMEOUT, "timeout")                                           \
+	X(REVERSE_MAPPING, "reverse_mapping")                           \
+	X(PENALTY, "penalty")                                           \
+	X(MAX_STARTUPS, "max_startups")
+
+enum ps_reason {
+	PS_REASON_NONE = 0,
+#define X(id, name) PS_REASON_##id,
+	PS_REASONS(X)
+#undef X
+	PS_REASON__COUNT
+};
+
+/* What an account_change did. Names are the JSON values of "action". */
+#define PS_ACTIONS(X)                                   \
+	X(USER_ADD, "user_add")                         \
+	X(USER_DELETE, "user_delete")                   \
+	X(USER_MODIFY, "user_modify")                   \
+	X(USER_RENAME, "user_rename")                   \
+	X(USER_LOCK, "user_lock")                       \
+	X(USER_UNLOCK, "user_unlock")                   \
+	X(PASSWORD_CHANGE, "password_change")           \
+	X(GROUP_ADD, "group_add")                       \
+	X(GROUP_DELETE, "group_delete")                 \
+	X(GROUP_MODIFY, "group_modify")                 \
+	X(GROUP_MEMBER_ADD, "group_member_add")         \
+	X(GROUP_MEMBER_REMOVE, "group_member_remove")
+
+enum ps_action {
+	PS_ACTION_NONE = 0,
+#define X(id, name) PS_ACTION_##id,
+	PS_ACTIONS(X)
+#undef X
+	PS_ACTION__COUNT
+};
+
+struct ps_event {
+	int64_t time_us;        /* -1: unknown */
+	struct ps_str host;
+	enum ps_kind kind;
+	enum ps_outcome outcome;
+	enum ps_reason reason;
+	struct ps_str service;  /* normalised: sshd-session → sshd */
+	struct ps_str program;  /* as logged */
+	int64_t pid;            /* -1: unknown */
+	struct ps_str user;     /* the account authenticated or tried; the invoker for sudo/su */
+	struct ps_str target_user;
+	struct ps_ip src_ip;
+	int32_t src_port;       /* -1: unknown */
+	struct ps_str src_host; /* remote name that is not an address (rhost=, UseDNS) */
+	struct ps_ip dst_ip;
+	int32_t dst_port;
+	struct ps_str method;
+	struct ps_str key;      /* key type and fingerprint, or certificate description */
+	struct ps_str tty;
+	struct ps_str cwd;
+	struct ps_str command;
+	struct ps_str session;
+	enum ps_action action;
+	struct ps_str group;
+	struct ps_str actor;    /* who made an account change, as logged */
+	uint32_t count;         /* occurrences this event stands for (>= 1) */
+	bool ambiguous;         /* attacker text made fields undecidable; they are left out */
+	struct ps_str file;
+	uint64_t line;          /* 0: unknown */
+	struct ps_str message;
+};
+
+void ps_event_init(struct ps_event *ev);
+
+const char *ps_kind_name(enum ps_kind k);
+const char *ps_outcome_name(enum ps_outcome o);
+const char *ps_reason_name(enum ps_reason r);
+const char *ps_action_name(enum ps_action a);
+
+/* Outcome implied by a kind (success for auth_success...), or NONE. */
+enum ps_outcome ps_kind_outcome(enum ps_kind k);
+
+#endif

@@ -1,0 +1,19 @@
+/*
+ * The one JSON writer for events. Field names and order are the stable
+ * contract documented in pamsignal(8); unknown fields are left out.
+ */
+#ifndef PS_EVENT_JSON_H
+#define PS_EVENT_JSON_H
+
+#include "event/event.h"
+#include "util/out.h"
+
+enum {
+	/* Leave out type, file, line and message (decoder tests compare the rest). */
+	PS_JSON_DECODED_ONLY = 1 << 0,
+};
+
+/* Write ev as one JSON object followed by a newline. */
+void ps_event_write_json(struct ps_out *o, const struct ps_event *ev, unsigned flags);
+
+#endif

@@ -1,0 +1,43 @@
+/* pamsignal: command dispatch only. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+static const struct command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+} commands[] = {
+	{ "scan", ps_cmd_scan, "decode authentication events from log files" },
+};
+
+static void usage(FILE *f)
+{
+	fputs("usage: pamsignal COMMAND [OPTIONS]\n\ncommands:\n", f);
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  %-12s %s\n", commands[i].name, commands[i].summary);
+	fputs("\nSee pamsignal(8). 'pamsignal COMMAND --help' for a command's options.\n", f);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return PS_EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
+		usage(stdout);
+		return PS_EXIT_OK;
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		puts("pamsignal " PS_VERSION);
+		return PS_EXIT_OK;
+	}
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(argv[1], commands[i].name) == 0)
+			return commands[i].run(argc - 1, argv + 1);
+	fprintf(stderr, "pamsignal: unknown command '%s'\n", argv[1]);
+	usage(stderr);
+	return PS_EXIT_USAGE;
+}

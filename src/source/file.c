@@ -1,0 +1,173 @@
+#include "source/file.h"
+
+#include <errno.h>
+
+#include "decode/decode.h"
+#include "decode/frame.h"
+
+struct scan {
+	const char *name;
+	ps_event_fn fn;
+	ps_warn_fn warn;
+	void *arg;
+	struct ps_scan_stats *st;
+};
+
+static int emit(struct scan *s, const struct ps_record *rec)
+{
+	struct ps_event ev;
+	int r = ps_decode(rec, &ev);
+	if (r == -EBADMSG) {
+		s->st->malformed++;
+		if (s->warn)
+			s->warn(s->name, rec->line, "message does not have its program's format", s->arg);
+		return 0;
+	}
+	if (r <= 0)
+		return 0;
+	s->st->events++;
+	return s->fn(&ev, s->arg);
+}
+
+static void overlong(struct scan *s, uint64_t line)
+{
+	s->st->overlong++;
+	if (s->warn)
+		s->warn(s->name, line, "line longer than 64 KiB skipped", s->arg);
+}
+
+static int scan_lines(struct ps_reader *r, struct scan *s, int64_t ref_time_sec,
+		      struct ps_str first, int first_kind)
+{
+	struct ps_frame_ctx ctx;
+	struct ps_record rec;
+	struct ps_str line = first;
+	int kind = first_kind, ret = 0;
+
+	ps_frame_ctx_init(&ctx, ref_time_sec);
+	for (; kind != PS_READ_EOF; kind = ps_reader_line(r, &line)) {
+		if (kind < 0) {
+			ret = kind;
+			break;
+		}
+		s->st->lines++;
+		if (kind == PS_READ_OVERLONG) {
+			overlong(s, r->line_no);
+			continue;
+		}
+		int f = ps_frame_line(&ctx, line, &rec);
+		if (f < 0) {
+			ret = f;
+			break;
+		}
+		rec.file = ps_cstr(s->name);
+		rec.line = r->line_no;
+		if ((ret = emit(s, &rec)) < 0)
+			break;
+	}
+	ps_frame_ctx_free(&ctx);
+	return ret;
+}
+
+/* One binary export field: "NAME\n" + le64 length + data + "\n". */
+static int binary_field(struct ps_reader *r, struct scan *s, struct ps_journal_entry *e,
+			struct ps_str name_line)
+{
+	char name[65];
+	struct ps_str raw;
+	int k;
+
+	ps_to_cstr(name_line, name, sizeof(name));
+	if ((k = ps_reader_bytes(r, 8, &raw)) <= 0)
+		return k < 0 ? k : -EBADMSG;
+	uint64_t len = 0;
+	for (int i = 7; i >= 0; i--)
+		len = (len << 8) | (unsigned char)raw.p[i];
+	if (len > PS_MAX_LINE) {
+		overlong(s, r->line_no);
+		if ((k = ps_reader_skip(r, len)) <= 0)
+			return k < 0 ? k : -EBADMSG;
+	} else {
+		if ((k = ps_reader_bytes(r, (size_t)len, &raw)) <= 0)
+			return k < 0 ? k : -EBADMSG;
+		if ((k = ps_journal_entry_add(e, ps_cstr(name), raw)) < 0)
+			return k;
+	}
+	if ((k = ps_reader_bytes(r, 1, &raw)) <= 0 || raw.p[0] != '\n')
+		return k < 0 ? k : -EBADMSG;
+	return 0;
+}
+
+static int flush_entry(struct scan *s, struct ps_journal_entry *e, uint64_t line)
+{
+	struct ps_record rec;
+	int ret = 0;
+	if (ps_journal_entry_record(e, &rec) > 0) {
+		s->st->lines++;
+		rec.file = ps_cstr(s->name);
+		rec.line = line;
+		ret = emit(s, &rec);
+	}
+	ps_journal_entry_reset(e);
+	return ret;
+}
+
+static int scan_export(struct ps_reader *r, struct scan *s, struct ps_str line, int kind)
+{
+	struct ps_journal_entry e;
+	uint64_t entry_line = r->line_no;
+	int ret = 0;
+
+	ps_journal_entry_init(&e);
+	for (; kind != PS_READ_EOF; kind = ps_reader_line(r, &line)) {
+		if (kind < 0) {
+			ret = kind;
+			break;
+		}
+		if (kind == PS_READ_OVERLONG) {
+			overlong(s, r->line_no);
+			continue;
+		}
+		if (line.n == 0) {
+			if ((ret = flush_entry(s, &e, entry_line)) < 0)
+				break;
+			entry_line = r->line_no + 1;
+			continue;
+		}
+		struct ps_str name, value;
+		if (ps_split(line, "=", &name, &value)) {
+			if (ps_journal_field_name(name) && (ret = ps_journal_entry_add(&e, name, value)) < 0)
+				break;
+		} else if (ps_journal_field_name(line)) {
+			if ((ret = binary_field(r, s, &e, line)) < 0) {
+				if (ret == -EBADMSG) {
+					s->st->malformed++;
+					if (s->warn)
+						s->warn(s->name, r->line_no, "truncated binary journal field", s->arg);
+					ret = 0;
+				}
+				break;
+			}
+		}
+	}
+	if (ret == 0)
+		ret = flush_entry(s, &e, entry_line);
+	ps_journal_entry_free(&e);
+	return ret;
+}
+
+int ps_file_scan(struct ps_reader *r, const char *name, int64_t ref_time_sec,
+		 ps_event_fn fn, ps_warn_fn warn, void *arg, struct ps_scan_stats *st)
+{
+	struct scan s = { .name = name, .fn = fn, .warn = warn, .arg = arg, .st = st };
+	struct ps_str first = PS_STR_NULL;
+	int kind = ps_reader_line(r, &first);
+
+	if (kind < 0)
+		return kind;
+	/* journalctl -o export starts every entry with these fields. */
+	if (kind == PS_READ_LINE &&
+	    (ps_starts(first, "__CURSOR=") || ps_starts(first, "__REALTIME_TIMESTAMP=")))
+		return scan_export(r, &s, first, kind);
+	return scan_lines(r, &s, ref_time_sec, first, kind);
+}

@@ -1,0 +1,52 @@
+/*
+ * Bounded reading of a log file, plain or gzip-compressed (zlib reads
+ * both), or of standard input.
+ *
+ * Lines longer than PS_MAX_LINE are never split into a fake second line
+ * and never truncated into something that decodes differently: they are
+ * skipped whole and reported (PS_READ_OVERLONG), so the caller can count
+ * them and name their line numbers.
+ */
+#ifndef PS_SOURCE_READER_H
+#define PS_SOURCE_READER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <zlib.h>
+
+#include "util/slice.h"
+
+#define PS_MAX_LINE (64 * 1024)
+
+enum { PS_READ_EOF = 0, PS_READ_LINE = 1, PS_READ_OVERLONG = 2 };
+
+struct ps_reader {
+	gzFile gz;
+	char *buf;
+	size_t cap, start, end, scanned;
+	bool eof, skipping;
+	uint64_t line_no; /* of the line last returned, 1-based */
+};
+
+/* Open path ("-" for standard input). Returns 0 or -errno. */
+int ps_reader_open(struct ps_reader *r, const char *path);
+void ps_reader_close(struct ps_reader *r);
+
+/*
+ * The next line, without its "\n" (and "\r" before it). The slice is valid
+ * until the next call. Returns PS_READ_LINE, PS_READ_OVERLONG (line skipped;
+ * line_no says which), PS_READ_EOF, or -errno. A last line without a
+ * newline is returned like any other.
+ */
+int ps_reader_line(struct ps_reader *r, struct ps_str *line);
+
+/*
+ * Exactly n bytes (n <= PS_MAX_LINE), for binary journal export fields.
+ * Returns 1, 0 at a premature end of input, or -errno.
+ */
+int ps_reader_bytes(struct ps_reader *r, size_t n, struct ps_str *out);
+
+/* Discard n bytes. Returns 1, 0 at end of input, or -errno. */
+int ps_reader_skip(struct ps_reader *r, uint64_t n);
+
+#endif

@@ -1,0 +1,194 @@
+#include "util/slice.h"
+
+#include <errno.h>
+
+struct ps_str ps_cstr(const char *s)
+{
+	return s ? ps_str(s, strlen(s)) : PS_STR_NULL;
+}
+
+bool ps_eq(struct ps_str a, struct ps_str b)
+{
+	return a.n == b.n && (a.n == 0 || memcmp(a.p, b.p, a.n) == 0);
+}
+
+bool ps_eq_lit(struct ps_str a, const char *lit)
+{
+	return ps_eq(a, ps_cstr(lit));
+}
+
+bool ps_starts(struct ps_str s, const char *lit)
+{
+	size_t n = strlen(lit);
+	return s.n >= n && memcmp(s.p, lit, n) == 0;
+}
+
+bool ps_ends(struct ps_str s, const char *lit)
+{
+	size_t n = strlen(lit);
+	return s.n >= n && memcmp(s.p + s.n - n, lit, n) == 0;
+}
+
+bool ps_skip(struct ps_str *s, const char *lit)
+{
+	size_t n = strlen(lit);
+	if (!ps_starts(*s, lit))
+		return false;
+	s->p += n;
+	s->n -= n;
+	return true;
+}
+
+bool ps_chop(struct ps_str *s, const char *lit)
+{
+	if (!ps_ends(*s, lit))
+		return false;
+	s->n -= strlen(lit);
+	return true;
+}
+
+ptrdiff_t ps_find_from(struct ps_str s, size_t from, const char *lit)
+{
+	size_t n = strlen(lit);
+	if (from > s.n || n > s.n - from)
+		return -1;
+	const char *hit = memmem(s.p + from, s.n - from, lit, n);
+	return hit ? hit - s.p : -1;
+}
+
+ptrdiff_t ps_find(struct ps_str s, const char *lit)
+{
+	return ps_find_from(s, 0, lit);
+}
+
+ptrdiff_t ps_rfind(struct ps_str s, const char *lit)
+{
+	size_t n = strlen(lit);
+	if (n > s.n)
+		return -1;
+	for (size_t i = s.n - n + 1; i-- > 0;) {
+		if (s.p[i] == lit[0] && memcmp(s.p + i, lit, n) == 0)
+			return (ptrdiff_t)i;
+	}
+	return -1;
+}
+
+size_t ps_count(struct ps_str s, const char *lit)
+{
+	size_t count = 0;
+	ptrdiff_t at = ps_find(s, lit);
+	while (at >= 0) {
+		count++;
+		at = ps_find_from(s, (size_t)at + 1, lit);
+	}
+	return count;
+}
+
+static void split_at(struct ps_str s, size_t at, size_t seplen,
+		     struct ps_str *left, struct ps_str *right)
+{
+	if (left)
+		*left = ps_str(s.p, at);
+	if (right)
+		*right = ps_str(s.p + at + seplen, s.n - at - seplen);
+}
+
+bool ps_split(struct ps_str s, const char *sep, struct ps_str *left, struct ps_str *right)
+{
+	ptrdiff_t at = ps_find(s, sep);
+	if (at < 0)
+		return false;
+	split_at(s, (size_t)at, strlen(sep), left, right);
+	return true;
+}
+
+bool ps_rsplit(struct ps_str s, const char *sep, struct ps_str *left, struct ps_str *right)
+{
+	ptrdiff_t at = ps_rfind(s, sep);
+	if (at < 0)
+		return false;
+	split_at(s, (size_t)at, strlen(sep), left, right);
+	return true;
+}
+
+struct ps_str ps_take_token(struct ps_str *s)
+{
+	size_t i = 0;
+	while (i < s->n && s->p[i] != ' ')
+		i++;
+	struct ps_str tok = ps_str(s->p, i);
+	s->p += i;
+	s->n -= i;
+	return tok;
+}
+
+struct ps_str ps_take_last_token(struct ps_str *s)
+{
+	size_t i = s->n;
+	while (i > 0 && s->p[i - 1] != ' ')
+		i--;
+	struct ps_str tok = ps_str(s->p + i, s->n - i);
+	s->n = i;
+	return tok;
+}
+
+struct ps_str ps_take_digits(struct ps_str *s)
+{
+	size_t i = 0;
+	while (i < s->n && s->p[i] >= '0' && s->p[i] <= '9')
+		i++;
+	struct ps_str d = ps_str(s->p, i);
+	s->p += i;
+	s->n -= i;
+	return d;
+}
+
+bool ps_has_byte(struct ps_str s, char c)
+{
+	return s.n > 0 && memchr(s.p, c, s.n) != NULL;
+}
+
+bool ps_all_digits(struct ps_str s)
+{
+	if (s.n == 0)
+		return false;
+	for (size_t i = 0; i < s.n; i++)
+		if (s.p[i] < '0' || s.p[i] > '9')
+			return false;
+	return true;
+}
+
+struct ps_str ps_trim_spaces(struct ps_str s)
+{
+	while (s.n > 0 && s.p[0] == ' ') {
+		s.p++;
+		s.n--;
+	}
+	while (s.n > 0 && s.p[s.n - 1] == ' ')
+		s.n--;
+	return s;
+}
+
+int ps_parse_u64(struct ps_str s, uint64_t max, uint64_t *out)
+{
+	if (!ps_all_digits(s))
+		return -EINVAL;
+	uint64_t v = 0;
+	for (size_t i = 0; i < s.n; i++) {
+		unsigned d = (unsigned)(s.p[i] - '0');
+		if (v > (max - d) / 10)
+			return -ERANGE;
+		v = v * 10 + d;
+	}
+	*out = v;
+	return 0;
+}
+
+char *ps_to_cstr(struct ps_str s, char *buf, size_t size)
+{
+	size_t n = s.n < size - 1 ? s.n : size - 1;
+	if (n)
+		memcpy(buf, s.p, n);
+	buf[n] = '\0';
+	return buf;
+}

@@ -1,0 +1,89 @@
+/*
+ * Byte slices: a pointer and a length, never NUL-terminated.
+ *
+ * Every decoder works on slices of an input buffer it does not own, so
+ * nothing here allocates and nothing reads past p + n. Journal data and log
+ * lines may contain NUL bytes; a slice treats them like any other byte.
+ */
+#ifndef PS_UTIL_SLICE_H
+#define PS_UTIL_SLICE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+struct ps_str {
+	const char *p;
+	size_t n;
+};
+
+#define PS_STR_NULL ((struct ps_str){ NULL, 0 })
+/* A slice of a string literal, without its NUL. */
+#define PS_LIT(s) ((struct ps_str){ (s), sizeof(s) - 1 })
+
+static inline struct ps_str ps_str(const char *p, size_t n)
+{
+	return (struct ps_str){ p, n };
+}
+
+struct ps_str ps_cstr(const char *s);
+
+/* True when the slice refers to something (possibly empty). */
+static inline bool ps_set(struct ps_str s) { return s.p != NULL; }
+
+bool ps_eq(struct ps_str a, struct ps_str b);
+bool ps_eq_lit(struct ps_str a, const char *lit);
+bool ps_starts(struct ps_str s, const char *lit);
+bool ps_ends(struct ps_str s, const char *lit);
+
+/* Remove lit from the front (back) of *s; true if it was there. */
+bool ps_skip(struct ps_str *s, const char *lit);
+bool ps_chop(struct ps_str *s, const char *lit);
+
+/* Offset of the first (last) occurrence of lit in s, or -1. */
+ptrdiff_t ps_find(struct ps_str s, const char *lit);
+ptrdiff_t ps_rfind(struct ps_str s, const char *lit);
+/* Offset of the first occurrence of lit at or after from, or -1. */
+ptrdiff_t ps_find_from(struct ps_str s, size_t from, const char *lit);
+/* Number of (possibly overlapping) occurrences of lit in s. */
+size_t ps_count(struct ps_str s, const char *lit);
+
+static inline struct ps_str ps_head(struct ps_str s, size_t n)
+{
+	return ps_str(s.p, n < s.n ? n : s.n);
+}
+static inline struct ps_str ps_tail(struct ps_str s, size_t from)
+{
+	return from < s.n ? ps_str(s.p + from, s.n - from) : ps_str(s.p + s.n, 0);
+}
+
+/*
+ * Split s at the first (last) occurrence of sep: *left gets what precedes
+ * it, *right what follows. False, with nothing changed, if sep is absent.
+ */
+bool ps_split(struct ps_str s, const char *sep, struct ps_str *left, struct ps_str *right);
+bool ps_rsplit(struct ps_str s, const char *sep, struct ps_str *left, struct ps_str *right);
+
+/* Take bytes up to the first space (or the end) from the front of *s. */
+struct ps_str ps_take_token(struct ps_str *s);
+/* Take bytes after the last space from the back of *s (the space stays). */
+struct ps_str ps_take_last_token(struct ps_str *s);
+
+/* Take a run of ASCII digits from the front. */
+struct ps_str ps_take_digits(struct ps_str *s);
+
+bool ps_has_byte(struct ps_str s, char c);
+bool ps_all_digits(struct ps_str s);
+struct ps_str ps_trim_spaces(struct ps_str s);
+
+/*
+ * Parse an unsigned decimal number that is the whole of s. Rejects empty
+ * input, signs, and values above max. Returns 0 or -EINVAL/-ERANGE.
+ */
+int ps_parse_u64(struct ps_str s, uint64_t max, uint64_t *out);
+
+/* Copy s into buf (size >= 1) as a C string, truncated; returns buf. */
+char *ps_to_cstr(struct ps_str s, char *buf, size_t size);
+
+#endif
