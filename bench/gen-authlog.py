@@ -484,13 +484,17 @@ class Gen:
 
         while left > 0:
             top = heap[0][0] if heap else END + 1.0
-            if next_arrival <= top and next_arrival <= END:
-                # start new activity (and cron runs due before it)
-                while next_cron <= next_arrival:
+            # Start whatever is due before the earliest pending line: a cron
+            # run (they are on the clock) or a new arrival.  Starting work
+            # only pushes lines at or after its start, so output stays sorted.
+            if next_cron <= next_arrival:
+                if next_cron <= top and next_cron <= END:
                     minute = int(next_cron) // 60
                     if minute % 5 == 0 or minute % 60 == 17:
                         self.cron(next_cron, minute)
                     next_cron += 60.0
+                    continue
+            elif next_arrival <= top and next_arrival <= END:
                 self.arrival(next_arrival)
                 next_arrival += rand() * gap2
                 continue

@@ -23,19 +23,17 @@ static bool skip_sd(struct ps_str *s)
 		return false;
 	size_t i = 0;
 	while (i < s->n && s->p[i] == '[') {
-		bool quoted = false;
-		for (i++; i < s->n; i++) {
+		bool quoted = false, closed = false;
+		for (i++; i < s->n && !closed; i++) {
 			char ch = s->p[i];
-			if (quoted && ch == '\\') {
+			if (quoted && ch == '\\')
 				i++;
-			} else if (ch == '"') {
+			else if (ch == '"')
 				quoted = !quoted;
-			} else if (!quoted && ch == ']') {
-				i++;
-				break;
-			}
+			else if (!quoted && ch == ']')
+				closed = true;
 		}
-		if (i > s->n || (i == s->n && s->p[i - 1] != ']'))
+		if (!closed)
 			return false;
 	}
 	*s = ps_tail(*s, i);

@@ -91,7 +91,7 @@ static bool is_auth_extra(struct ps_str s)
 	if (!is_key_type(ca_type) || !ps_chop(&t, " CA ") || !ps_chop(&t, ")"))
 		return false;
 	struct ps_str serial = ps_take_last_token(&t);
-	return ps_all_digits(serial) && ps_chop(&t, " (serial") && ps_skip(&t, " ID ");
+	return ps_all_digits(serial) && ps_chop(&t, " (serial ") && ps_skip(&t, " ID ");
 }
 
 /*

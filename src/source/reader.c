@@ -9,10 +9,15 @@
 
 int ps_reader_open(struct ps_reader *r, const char *path)
 {
-	*r = (struct ps_reader){ 0 };
 	int fd = strcmp(path, "-") == 0 ? dup(STDIN_FILENO) : open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
+	return ps_reader_open_fd(r, fd);
+}
+
+int ps_reader_open_fd(struct ps_reader *r, int fd)
+{
+	*r = (struct ps_reader){ 0 };
 	r->buf = malloc(READER_CAP);
 	if (!r->buf) {
 		close(fd);
@@ -75,7 +80,7 @@ int ps_reader_line(struct ps_reader *r, struct ps_str *line)
 			*line = ps_str(r->buf + r->start, len);
 			r->start = r->scanned = (size_t)(nl - r->buf) + 1;
 			r->line_no++;
-			if (r->skipping) {
+			if (r->skipping || len > PS_MAX_LINE) {
 				r->skipping = false;
 				return PS_READ_OVERLONG;
 			}

@@ -30,6 +30,8 @@ struct ps_reader {
 
 /* Open path ("-" for standard input). Returns 0 or -errno. */
 int ps_reader_open(struct ps_reader *r, const char *path);
+/* Read from fd, which the reader then owns. Returns 0 or -errno. */
+int ps_reader_open_fd(struct ps_reader *r, int fd);
 void ps_reader_close(struct ps_reader *r);
 
 /*

@@ -1,0 +1,142 @@
+/*
+ * libFuzzer targets. This file is compiled once per target with
+ * -DPS_FUZZ_<NAME>: one per decoder (the input is a message from that
+ * program), one per framing (the input is a line or a whole export
+ * stream), and "scan" for the whole pipeline.
+ *
+ * Beyond "no crash, no leak", every target checks the output contract:
+ * whatever the input, JSON and terminal output are valid UTF-8 and carry
+ * no raw control characters.
+ */
+#include <assert.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "decode/decode.h"
+#include "decode/frame.h"
+#include "event/json.h"
+#include "event/text.h"
+#include "source/file.h"
+#include "util/utf8.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void check_output(const struct ps_out *o)
+{
+	const unsigned char *p = (const unsigned char *)o->buf;
+	for (size_t i = 0; i < o->len;) {
+		uint32_t cp;
+		size_t n = ps_utf8_seq(p + i, o->len - i, &cp);
+		assert(n > 0);                            /* valid UTF-8 */
+		assert(cp >= 0x20 || cp == '\n');         /* no raw controls... */
+		assert(cp != 0x7f && !(cp >= 0x80 && cp <= 0x9f));
+		i += n;
+	}
+	/* One event is one line: the only newline is the last byte. */
+	if (o->len)
+		assert(memchr(o->buf, '\n', o->len) == o->buf + o->len - 1);
+}
+
+static void write_checked(const struct ps_event *ev)
+{
+	struct ps_out o;
+	ps_out_init_mem(&o);
+	ps_event_write_json(&o, ev, 0);
+	check_output(&o);
+	ps_out_reset(&o);
+	ps_event_write_text(&o, ev);
+	check_output(&o);
+	ps_out_free(&o);
+}
+
+__attribute__((unused)) static int on_event(const struct ps_event *ev, void *arg)
+{
+	(void)arg;
+	write_checked(ev);
+	return 0;
+}
+
+#if defined(PS_FUZZ_SSHD) || defined(PS_FUZZ_PAM) || defined(PS_FUZZ_SUDO) || \
+	defined(PS_FUZZ_SU) || defined(PS_FUZZ_LOGIN) || defined(PS_FUZZ_LOGIND) || \
+	defined(PS_FUZZ_ACCOUNT)
+#if defined(PS_FUZZ_SSHD) || defined(PS_FUZZ_PAM)
+/* PAM lines are recognised by their "pam_" prefix in any program. */
+#define PROGRAM "sshd"
+#elif defined(PS_FUZZ_SUDO)
+#define PROGRAM "sudo"
+#elif defined(PS_FUZZ_SU)
+#define PROGRAM "su"
+#elif defined(PS_FUZZ_LOGIN)
+#define PROGRAM "login"
+#elif defined(PS_FUZZ_LOGIND)
+#define PROGRAM "systemd-logind"
+#else
+#define PROGRAM "usermod"
+#endif
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct ps_record rec;
+	struct ps_event ev;
+	/* Copy so that reads past the end are caught by ASan. */
+	char *msg = malloc(size ? size : 1);
+	memcpy(msg, data, size);
+	ps_record_init(&rec);
+	rec.program = PS_LIT(PROGRAM);
+	rec.message = ps_str(msg, size);
+	if (ps_decode(&rec, &ev) > 0)
+		write_checked(&ev);
+	free(msg);
+	return 0;
+}
+#elif defined(PS_FUZZ_SYSLOG) || defined(PS_FUZZ_RFC5424) || defined(PS_FUZZ_JOURNAL_JSON)
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct ps_frame_ctx ctx;
+	struct ps_record rec;
+	struct ps_event ev;
+	char *line = malloc(size ? size : 1);
+	memcpy(line, data, size);
+	ps_frame_ctx_init(&ctx, 1798675200);
+	ps_record_init(&rec);
+#if defined(PS_FUZZ_SYSLOG)
+	int r = ps_frame_syslog(&ctx, ps_str(line, size), &rec);
+#elif defined(PS_FUZZ_RFC5424)
+	int r = ps_frame_rfc5424(ps_str(line, size), &rec);
+#else
+	int r = ps_frame_journal_json(&ctx, ps_str(line, size), &rec);
+#endif
+	if (r > 0) {
+		/* Framed fields must lie inside the input or the scratch buffer. */
+		assert(rec.message.p != NULL);
+		if (ps_decode(&rec, &ev) > 0)
+			write_checked(&ev);
+	}
+	ps_frame_ctx_free(&ctx);
+	free(line);
+	return 0;
+}
+#elif defined(PS_FUZZ_JOURNAL_EXPORT) || defined(PS_FUZZ_SCAN)
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct ps_reader r;
+	struct ps_scan_stats st = { 0 };
+	int fd = memfd_create("fuzz", MFD_CLOEXEC);
+	assert(fd >= 0);
+#ifdef PS_FUZZ_JOURNAL_EXPORT
+	/* Always an export stream: the first line selects the format. */
+	static const char head[] = "__CURSOR=s\n";
+	assert(write(fd, head, sizeof(head) - 1) == (ssize_t)(sizeof(head) - 1));
+#endif
+	if (size)
+		assert(write(fd, data, size) == (ssize_t)size);
+	lseek(fd, 0, SEEK_SET);
+	assert(ps_reader_open_fd(&r, fd) == 0);
+	ps_file_scan(&r, "fuzz", 1798675200, on_event, NULL, NULL, &st);
+	ps_reader_close(&r);
+	return 0;
+}
+#else
+#error "define one PS_FUZZ_<TARGET>"
+#endif
