@@ -24,6 +24,7 @@ enum format { FORMAT_JSON, FORMAT_TEXT };
 struct scan_out {
 	struct ps_out out;
 	enum format format;
+	bool flush_each; /* a live stream or a person is waiting for each event */
 	unsigned warnings;
 };
 
@@ -34,6 +35,8 @@ static int write_event(const struct ps_event *ev, void *arg)
 		ps_event_write_json(&so->out, ev, 0);
 	else
 		ps_event_write_text(&so->out, ev);
+	if (so->flush_each)
+		ps_out_flush(&so->out);
 	return so->out.error;
 }
 
@@ -122,6 +125,9 @@ int ps_cmd_scan(int argc, char **argv)
 			status = PS_EXIT_USAGE;
 			continue;
 		}
+		struct stat st_in;
+		so.flush_each = isatty(STDOUT_FILENO) ||
+				(fstat(r.fd, &st_in) == 0 && !S_ISREG(st_in.st_mode));
 		err = ps_file_scan(&r, name, reference_time(path), write_event, warn_line, &so, &st);
 		ps_reader_close(&r);
 		if (err < 0 && so.out.error) {

@@ -17,29 +17,86 @@ int ps_reader_open(struct ps_reader *r, const char *path)
 
 int ps_reader_open_fd(struct ps_reader *r, int fd)
 {
-	*r = (struct ps_reader){ 0 };
+	*r = (struct ps_reader){ .fd = fd };
 	r->buf = malloc(READER_CAP);
 	if (!r->buf) {
 		close(fd);
+		r->fd = -1;
 		return -ENOMEM;
 	}
 	r->cap = READER_CAP;
-	r->gz = gzdopen(fd, "rb");
-	if (!r->gz) {
-		close(fd);
-		free(r->buf);
-		return -ENOMEM;
-	}
-	gzbuffer(r->gz, 128 * 1024);
 	return 0;
 }
 
 void ps_reader_close(struct ps_reader *r)
 {
-	if (r->gz)
-		gzclose(r->gz);
+	if (r->z) {
+		inflateEnd(r->z);
+		free(r->z);
+	}
+	if (r->fd >= 0)
+		close(r->fd);
+	free(r->zin);
 	free(r->buf);
-	*r = (struct ps_reader){ 0 };
+	*r = (struct ps_reader){ .fd = -1 };
+}
+
+#define ZIN_CAP (64 * 1024)
+
+/* read(2) with EINTR retried. */
+static ssize_t read_some(int fd, char *p, size_t n)
+{
+	ssize_t got;
+	do
+		got = read(fd, p, n);
+	while (got < 0 && errno == EINTR);
+	return got;
+}
+
+/* Switch to inflating: the n bytes at p are the start of a gzip stream. */
+static int start_gzip(struct ps_reader *r, const char *p, size_t n)
+{
+	r->z = calloc(1, sizeof(*r->z));
+	r->zin = malloc(ZIN_CAP);
+	if (!r->z || !r->zin)
+		return -ENOMEM;
+	/* 15 + 16: gzip wrapper only, largest window. */
+	if (inflateInit2(r->z, 15 + 16) != Z_OK)
+		return -ENOMEM;
+	memcpy(r->zin, p, n);
+	r->z->next_in = (Bytef *)r->zin;
+	r->z->avail_in = (uInt)n;
+	return 0;
+}
+
+/* Inflate into buf[end..cap). 1 progress, 0 end of input, -errno. */
+static int inflate_more(struct ps_reader *r)
+{
+	for (;;) {
+		if (r->z->avail_in == 0) {
+			ssize_t got = read_some(r->fd, r->zin, ZIN_CAP);
+			if (got < 0)
+				return -errno;
+			if (got == 0)
+				return 0; /* a truncated archive ends like a finished one */
+			r->z->next_in = (Bytef *)r->zin;
+			r->z->avail_in = (uInt)got;
+		}
+		r->z->next_out = (Bytef *)(r->buf + r->end);
+		r->z->avail_out = (uInt)(r->cap - r->end);
+		int zr = inflate(r->z, Z_NO_FLUSH);
+		size_t made = (r->cap - r->end) - r->z->avail_out;
+		r->end += made;
+		if (zr == Z_STREAM_END) {
+			/* logrotate and cat make multi-member files: go on. */
+			if (inflateReset(r->z) != Z_OK)
+				return -EBADMSG;
+		} else if (zr != Z_OK && zr != Z_BUF_ERROR) {
+			return -EBADMSG;
+		}
+		if (made > 0)
+			return 1;
+	}
 }
 
 /* Move unread bytes to the front and read more. 1 read, 0 EOF, -errno. */
@@ -55,17 +112,34 @@ static int fill(struct ps_reader *r)
 	}
 	if (r->end == r->cap)
 		return 1;
-	int n = gzread(r->gz, r->buf + r->end, (unsigned)(r->cap - r->end));
-	if (n < 0) {
-		int err;
-		gzerror(r->gz, &err);
-		return err == Z_ERRNO ? -(errno ? errno : EIO) : -EBADMSG;
+	if (r->z) {
+		int k = inflate_more(r);
+		if (k == 0)
+			r->eof = true;
+		return k;
 	}
-	if (n == 0) {
+	ssize_t got = read_some(r->fd, r->buf + r->end, r->cap - r->end);
+	if (got < 0)
+		return -errno;
+	if (got == 0) {
 		r->eof = true;
 		return 0;
 	}
-	r->end += (size_t)n;
+	r->end += (size_t)got;
+	/* The first two bytes of the input decide: gzip magic means inflate. */
+	if (!r->started && r->end >= 2) {
+		r->started = true;
+		if ((unsigned char)r->buf[0] == 0x1f && (unsigned char)r->buf[1] == 0x8b) {
+			int k = start_gzip(r, r->buf, r->end);
+			if (k < 0)
+				return k;
+			r->start = r->end = r->scanned = 0;
+			k = inflate_more(r);
+			if (k == 0)
+				r->eof = true;
+			return k;
+		}
+	}
 	return 1;
 }
 

@@ -1,6 +1,9 @@
 /*
- * Bounded reading of a log file, plain or gzip-compressed (zlib reads
- * both), or of standard input.
+ * Bounded reading of a log file, plain or gzip-compressed (recognised by
+ * its magic bytes and inflated with zlib), or of standard input.
+ *
+ * Reads return whatever the file descriptor has, so a pipe that is being
+ * written to (journalctl -f | pamsignal scan) yields lines as they come.
  *
  * Lines longer than PS_MAX_LINE are never split into a fake second line
  * and never truncated into something that decodes differently: they are
@@ -21,10 +24,12 @@
 enum { PS_READ_EOF = 0, PS_READ_LINE = 1, PS_READ_OVERLONG = 2 };
 
 struct ps_reader {
-	gzFile gz;
+	int fd;
+	z_stream *z;      /* non-NULL once gzip input was seen */
+	char *zin;        /* compressed bytes waiting for inflate */
 	char *buf;
 	size_t cap, start, end, scanned;
-	bool eof, skipping;
+	bool eof, skipping, started;
 	uint64_t line_no; /* of the line last returned, 1-based */
 };
 

@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+__attribute__((format(printf, 2, 0)))
 static void vlog(const char *level, const char *fmt, va_list ap)
 {
 	fprintf(stderr, "pamsignal: %s", level);
