@@ -1,6 +1,7 @@
 /*
  * Account and group changes by the shadow tools (useradd.c, usermod.c,
- * userdel.c, groupadd.c, groupdel.c, gpasswd.c, passwd.c). These programs
+ * userdel.c, groupadd.c, groupdel.c, groupmod.c, gpasswd.c, passwd.c, chage.c,
+ * chsh.c, chfn.c). These programs
  * validate names before they log them, and run as root, so their text is
  * trustworthy once the source is (the live journal source checks that);
  * still, every value is taken only between fixed separators.
@@ -32,7 +33,12 @@ static const struct pattern {
 	{ "delete user '%u'", PS_ACTION_USER_DELETE },
 	{ "removed group '%g' owned by '%*'", PS_ACTION_GROUP_DELETE },
 	{ "group '%g' removed", PS_ACTION_GROUP_DELETE },
+	/* groupmod writes this for /etc/group and again for /etc/gshadow; only
+	 * the first carries "/GID", so the change is reported once. */
 	{ "group changed in %* (group %g/%*", PS_ACTION_GROUP_MODIFY },
+	{ "changed password expiry for %u", PS_ACTION_USER_MODIFY },
+	{ "changed user '%u' shell to '%*'", PS_ACTION_USER_MODIFY },
+	{ "changed user '%u' information", PS_ACTION_USER_MODIFY },
 	{ "user %u added by %a to group %g", PS_ACTION_GROUP_MEMBER_ADD },
 	{ "user %u removed by %a from group %g", PS_ACTION_GROUP_MEMBER_REMOVE },
 	{ "password for '%u' changed by '%a'", PS_ACTION_PASSWORD_CHANGE },

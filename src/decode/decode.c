@@ -34,6 +34,9 @@ static const struct program {
 	{ "passwd", "passwd", ps_decode_account },
 	{ "chpasswd", "chpasswd", ps_decode_account },
 	{ "newusers", "newusers", ps_decode_account },
+	{ "chage", "chage", ps_decode_account },
+	{ "chsh", "chsh", ps_decode_account },
+	{ "chfn", "chfn", ps_decode_account },
 };
 
 static const struct program *find_program(struct ps_str name)

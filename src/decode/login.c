@@ -6,6 +6,9 @@
  * shadow login.c:
  *   "FAILED LOGIN (%u) on '%s'[ from '%s'] FOR '%s', %s"
  *   "ROOT LOGIN  on '%s'[ from '%s']"
+ *   "TOO MANY LOGIN TRIES (%u) on '%s'[ from '%s'] FOR '%s'"
+ * (Debian and Ubuntu ship shadow's login; shadow logs 'UNKNOWN' for a name
+ * that is not an account, so that passwords typed as names stay out of logs.)
  * The user of a failed login is whatever was typed at the prompt; it sits
  * between fixed text on the left and the PAM error string on the right.
  */
@@ -90,7 +93,11 @@ static int shadow_failed(struct ps_str rest, struct ps_event *ev)
 		return -EBADMSG;
 	ev->kind = PS_KIND_AUTH_FAILURE;
 	ev->reason = pam_error_reason(err);
-	ev->user = user;
+	/* shadow's stand-in for a name that is no account (LOG_UNKFAIL_ENAB no). */
+	if (ps_eq_lit(user, "UNKNOWN"))
+		ev->reason = PS_REASON_INVALID_USER;
+	else
+		ev->user = user;
 	return 1;
 }
 
@@ -106,9 +113,18 @@ int ps_decode_login(struct ps_str msg, struct ps_event *ev)
 		return from_for(rest, ev, PS_REASON_NONE);
 	}
 	if (ps_skip(&rest, "TOO MANY LOGIN TRIES (")) {
-		if (ps_take_digits(&rest).n == 0 || !ps_skip(&rest, ") FROM "))
+		if (ps_take_digits(&rest).n == 0 || !ps_skip(&rest, ")"))
 			return -EBADMSG;
-		return from_for(rest, ev, PS_REASON_MAX_ATTEMPTS);
+		if (ps_skip(&rest, " FROM "))
+			return from_for(rest, ev, PS_REASON_MAX_ATTEMPTS);
+		/* shadow: "TOO MANY LOGIN TRIES (%u)%s FOR '%s'" */
+		struct ps_str user = rest;
+		if (!shadow_where(&user, ev) || !ps_skip(&user, " FOR '") || !ps_chop(&user, "'"))
+			return -EBADMSG;
+		ev->kind = PS_KIND_AUTH_FAILURE;
+		ev->reason = PS_REASON_MAX_ATTEMPTS;
+		ev->user = user;
+		return 1;
 	}
 	if (ps_skip(&rest, "ROOT LOGIN ON ")) {
 		struct ps_str tty = ps_take_token(&rest);

@@ -104,6 +104,13 @@ static int unix_message(struct ps_str text, struct ps_str service, struct ps_eve
 		return session(text, service, ev, true);
 	if (ps_skip(&text, "session closed"))
 		return session(text, service, ev, false);
+	if (ps_skip(&text, "account ") && ps_chop(&text, " has expired (account expired)")) {
+		/* pam_unix_acct.c: the account exists, so the name is real. */
+		ev->kind = PS_KIND_AUTH_FAILURE;
+		ev->reason = PS_REASON_EXPIRED;
+		ev->user = text;
+		return 1;
+	}
 	if (ps_skip(&text, "password changed for ")) {
 		ev->kind = PS_KIND_ACCOUNT_CHANGE;
 		ev->action = PS_ACTION_PASSWORD_CHANGE;

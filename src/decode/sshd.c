@@ -237,7 +237,7 @@ static int disconnecting(struct ps_str rest, struct ps_event *ev)
 }
 
 /* "Connection closed by CONNID", "Disconnected from CONNID". */
-static int closed(struct ps_str rest, bool preauth, bool logout_is_close, struct ps_event *ev)
+static int closed(struct ps_str rest, bool logout_is_close, struct ps_event *ev)
 {
 	enum ps_conn_who who;
 	if (!ps_parse_conn_id(rest, ev, &who))
@@ -249,8 +249,7 @@ static int closed(struct ps_str rest, bool preauth, bool logout_is_close, struct
 		ev->kind = PS_KIND_SESSION_CLOSE;
 		return 1;
 	}
-	if (who == PS_CONN_ANON && !preauth && !logout_is_close)
-		return 0;
+	/* An anonymous id means no one authenticated: a probe, [preauth] or not. */
 	ev->kind = PS_KIND_PROBE;
 	ev->reason = PS_REASON_PREAUTH_DISCONNECT;
 	return 1;
@@ -377,6 +376,9 @@ int ps_decode_sshd(struct ps_str m, struct ps_event *ev)
 	bool preauth = ps_chop(&rest, " [preauth]");
 	rest = strip_level(rest);
 
+	/* LogLevel VERBOSE notes from the key check, before the real result. */
+	if (ps_starts(rest, "Accepted key ") || ps_starts(rest, "Accepted certificate ID "))
+		return 0;
 	if (ps_skip(&rest, "Accepted "))
 		return auth_log(rest, PS_KIND_AUTH_SUCCESS, PS_REASON_NONE, ev);
 	if (ps_skip(&rest, "Failed "))
@@ -414,9 +416,9 @@ int ps_decode_sshd(struct ps_str m, struct ps_event *ev)
 	if (ps_skip(&rest, "Disconnecting"))
 		return disconnecting(rest, ev);
 	if (ps_skip(&rest, "Connection closed by ") || ps_skip(&rest, "Connection reset by "))
-		return closed(rest, preauth, false, ev);
+		return closed(rest, false, ev);
 	if (ps_skip(&rest, "Disconnected from "))
-		return closed(rest, preauth, true, ev);
+		return closed(rest, true, ev);
 	if (ps_skip(&rest, "Received disconnect from "))
 		return received_disconnect(rest, preauth, ev);
 
@@ -482,5 +484,14 @@ int ps_decode_sshd(struct ps_str m, struct ps_event *ev)
 	}
 	if (ps_skip(&rest, "PAM: "))
 		return pam_error(rest, ev);
+	if (ps_skip(&rest, "Access denied for user ")) {
+		/* auth-pam.c: "Access denied for user %s by PAM account configuration" */
+		if (!ps_chop(&rest, " by PAM account configuration"))
+			return -EBADMSG;
+		ev->kind = PS_KIND_AUTH_FAILURE;
+		ev->reason = PS_REASON_NOT_ALLOWED;
+		ev->user = rest;
+		return 1;
+	}
 	return 0;
 }

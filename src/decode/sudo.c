@@ -1,6 +1,6 @@
 /*
  * sudo (sudoers plugin, logging.c / lib/eventlog):
- *   "USER : [REASON ; ]TTY=T ; PWD=P ; USER=R ; [GROUP=G ; ][TSID=S ; ][ENV=E ; ]COMMAND=C"
+ *   "USER : [REASON ; ][TTY=T ; ]PWD=P ; USER=R ; [GROUP=G ; ][TSID=S ; ][ENV=E ; ]COMMAND=C"
  * USER at the front is the invoking account (from the password database);
  * TTY is the kernel's; PWD, ENV and COMMAND are the caller's own text and
  * may contain " ; USER=" and " ; COMMAND=". The fields are read in their
@@ -59,12 +59,12 @@ int ps_decode_sudo(struct ps_str msg, struct ps_event *ev)
 	/* sudo pads the user name; the name itself has neither spaces nor " : ". */
 	if (!ps_split(rest, " : ", &user, &rest) || !ps_plausible_name(user))
 		return 0;
-	ptrdiff_t tty_at = ps_find(rest, "TTY=");
-	if (tty_at < 0)
-		return 0;
-	if (tty_at > 0) {
-		/* "REASON ; TTY=": sudo's own words, always before the caller's text. */
-		if (!ps_split(rest, " ; ", &reason, &rest) || !ps_starts(rest, "TTY="))
+	/* Without a terminal sudo leaves TTY= out and starts with PWD=. */
+	if (!ps_starts(rest, "TTY=") && !ps_starts(rest, "PWD=")) {
+		/* "REASON ; ": sudo's own words, always before the caller's text. */
+		if (!ps_split(rest, " ; ", &reason, &rest))
+			return 0;
+		if (!ps_starts(rest, "TTY=") && !ps_starts(rest, "PWD="))
 			return 0;
 	}
 	int r = reason_kind(reason, ev);
@@ -72,12 +72,15 @@ int ps_decode_sudo(struct ps_str msg, struct ps_event *ev)
 		return r;
 	ev->user = user;
 
-	ps_skip(&rest, "TTY=");
-	struct ps_str tty;
-	if (!ps_split(rest, " ; PWD=", &tty, &rest) || ps_has_byte(tty, ' '))
-		return -EBADMSG;
-	if (!ps_eq_lit(tty, "unknown"))
-		ev->tty = tty;
+	if (ps_skip(&rest, "TTY=")) {
+		struct ps_str tty;
+		if (!ps_split(rest, " ; PWD=", &tty, &rest) || ps_has_byte(tty, ' '))
+			return -EBADMSG;
+		if (!ps_eq_lit(tty, "unknown"))
+			ev->tty = tty;
+	} else {
+		ps_skip(&rest, "PWD=");
+	}
 
 	/* PWD is the caller's: it ends at the only " ; USER=", or we cannot tell. */
 	size_t users = ps_count(rest, " ; USER=");

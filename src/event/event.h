@@ -45,6 +45,7 @@ enum ps_outcome {
 	X(MAX_ATTEMPTS, "max_attempts")                                 \
 	X(PAM_FAILURE, "pam_failure")                                   \
 	X(LOCKED, "locked")                                             \
+	X(EXPIRED, "expired")                                           \
 	X(NOT_IN_SUDOERS, "not_in_sudoers")                             \
 	X(COMMAND_NOT_ALLOWED, "command_not_allowed")                   \
 	X(PASSWORD_REQUIRED, "password_required")                       \
