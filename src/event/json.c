@@ -2,54 +2,64 @@
 
 #include "util/timeconv.h"
 
-/* Writes ,"name": (the caller writes the value). */
-static void key(struct ps_out *o, bool *first, const char *name)
-{
-	if (!*first)
-		ps_out_putc(o, ',');
-	*first = false;
-	ps_out_putc(o, '"');
-	ps_out_puts(o, name);
-	ps_out_puts(o, "\":");
-}
+/*
+ * Writes ,"name": (the caller writes the value). name is always a literal,
+ * so the whole key goes out in one copy of known length.
+ */
+#define KEY(o, first, name)                                                     \
+	do {                                                                    \
+		if (!*(first))                                                  \
+			ps_out_putc(o, ',');                                    \
+		*(first) = false;                                               \
+		ps_out_put(o, "\"" name "\":", sizeof("\"" name "\":") - 1);       \
+	} while (0)
 
-static void str_field(struct ps_out *o, bool *first, const char *name, struct ps_str v)
-{
-	if (!ps_set(v))
-		return;
-	key(o, first, name);
-	ps_out_json_str(o, v);
-}
+#define str_field(o, first, name, v)                                            \
+	do {                                                                    \
+		struct ps_str v_ = (v);                                         \
+		if (ps_set(v_)) {                                               \
+			KEY(o, first, name);                                    \
+			ps_out_json_str(o, v_);                                 \
+		}                                                               \
+	} while (0)
 
-static void name_field(struct ps_out *o, bool *first, const char *name, const char *v)
-{
-	if (!v)
-		return;
-	key(o, first, name);
-	ps_out_putc(o, '"');
-	ps_out_puts(o, v); /* our own vocabulary: never needs escaping */
-	ps_out_putc(o, '"');
-}
+/* Our own vocabulary (kinds, reasons...): never needs escaping. */
+#define name_field(o, first, name, v)                                           \
+	do {                                                                    \
+		const char *v_ = (v);                                           \
+		if (v_) {                                                       \
+			KEY(o, first, name);                                    \
+			ps_out_putc(o, '"');                                    \
+			ps_out_puts(o, v_);                                     \
+			ps_out_putc(o, '"');                                    \
+		}                                                               \
+	} while (0)
 
-static void int_field(struct ps_out *o, bool *first, const char *name, int64_t v)
-{
-	if (v < 0)
-		return;
-	key(o, first, name);
-	ps_out_i64(o, v);
-}
+#define int_field(o, first, name, v)                                            \
+	do {                                                                    \
+		int64_t v_ = (v);                                               \
+		if (v_ >= 0) {                                                  \
+			KEY(o, first, name);                                    \
+			ps_out_i64(o, v_);                                      \
+		}                                                               \
+	} while (0)
 
-static void ip_field(struct ps_out *o, bool *first, const char *name, const struct ps_ip *ip)
+static void ip_value(struct ps_out *o, const struct ps_ip *ip)
 {
 	char buf[PS_IP_STRLEN];
-	if (!ip->family)
-		return;
 	size_t n = ps_ip_format(ip, buf);
-	key(o, first, name);
 	ps_out_putc(o, '"');
 	ps_out_put(o, buf, n);
 	ps_out_putc(o, '"');
 }
+
+#define ip_field(o, first, name, ip)                                            \
+	do {                                                                    \
+		if ((ip)->family) {                                             \
+			KEY(o, first, name);                                    \
+			ip_value(o, ip);                                        \
+		}                                                               \
+	} while (0)
 
 void ps_event_write_json(struct ps_out *o, const struct ps_event *ev, unsigned flags)
 {
@@ -60,7 +70,7 @@ void ps_event_write_json(struct ps_out *o, const struct ps_event *ev, unsigned f
 	if (full)
 		name_field(o, &first, "type", "event");
 	if (ev->time_us >= 0) {
-		key(o, &first, "time");
+		KEY(o, &first, "time");
 		ps_out_putc(o, '"');
 		ps_out_rfc3339(o, ev->time_us);
 		ps_out_putc(o, '"');
@@ -91,7 +101,7 @@ void ps_event_write_json(struct ps_out *o, const struct ps_event *ev, unsigned f
 	if (ev->count > 1)
 		int_field(o, &first, "count", ev->count);
 	if (ev->ambiguous) {
-		key(o, &first, "ambiguous");
+		KEY(o, &first, "ambiguous");
 		ps_out_puts(o, "true");
 	}
 	if (full) {

@@ -44,12 +44,28 @@ bool ps_ip_valid(struct ps_str s)
 	return ps_ip_parse(s, &ip) == 0;
 }
 
+/* Dotted quad by hand: glibc's inet_ntop() formats IPv4 with the printf family. */
+static size_t format_v4(const uint8_t a[4], char *buf)
+{
+	size_t n = 0;
+	for (int i = 0; i < 4; i++) {
+		unsigned v = a[i];
+		if (v >= 100)
+			buf[n++] = (char)('0' + v / 100);
+		if (v >= 10)
+			buf[n++] = (char)('0' + v / 10 % 10);
+		buf[n++] = (char)('0' + v % 10);
+		buf[n++] = i < 3 ? '.' : '\0';
+	}
+	return n - 1;
+}
+
 size_t ps_ip_format(const struct ps_ip *ip, char buf[PS_IP_STRLEN])
 {
 	const char *r = NULL;
 	if (ip->family == 4)
-		r = inet_ntop(AF_INET, ip->a, buf, PS_IP_STRLEN);
-	else if (ip->family == 6)
+		return format_v4(ip->a, buf);
+	if (ip->family == 6)
 		r = inet_ntop(AF_INET6, ip->a, buf, PS_IP_STRLEN);
 	if (!r) {
 		buf[0] = '\0';

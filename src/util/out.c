@@ -68,7 +68,7 @@ static bool reserve(struct ps_out *o, size_t n)
 	return true;
 }
 
-void ps_out_put(struct ps_out *o, const void *p, size_t n)
+void ps_out_put_slow(struct ps_out *o, const void *p, size_t n)
 {
 	const char *src = p;
 	while (n > 0) {
@@ -85,15 +85,10 @@ void ps_out_put(struct ps_out *o, const void *p, size_t n)
 	}
 }
 
-void ps_out_putc(struct ps_out *o, char c)
+void ps_out_putc_slow(struct ps_out *o, char c)
 {
-	if (o->len < o->cap || reserve(o, 1))
+	if (reserve(o, 1))
 		o->buf[o->len++] = c;
-}
-
-void ps_out_puts(struct ps_out *o, const char *s)
-{
-	ps_out_put(o, s, strlen(s));
 }
 
 void ps_out_u64(struct ps_out *o, uint64_t v)
@@ -157,6 +152,11 @@ static bool is_deceptive(uint32_t cp)
 	       cp == 0x200e || cp == 0x200f || cp == 0x061c || cp == 0xfeff;
 }
 
+/* 1 for the bytes that JSON output copies as they are: printable ASCII but " and \. */
+static const unsigned char json_plain[256] = {
+	[' '] = 1, ['!'] = 1, ['#' ... '['] = 1, [']' ... '~'] = 1,
+};
+
 void ps_out_json_str(struct ps_out *o, struct ps_str s)
 {
 	const unsigned char *p = (const unsigned char *)s.p;
@@ -166,7 +166,7 @@ void ps_out_json_str(struct ps_out *o, struct ps_str s)
 	while (i < s.n) {
 		unsigned char c = p[i];
 		/* Fast path: plain printable ASCII is copied in runs. */
-		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+		if (json_plain[c]) {
 			i++;
 			continue;
 		}

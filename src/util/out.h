@@ -37,9 +37,33 @@ static inline void ps_out_reset(struct ps_out *o) { o->len = 0; }
 /* Write everything buffered (fd mode). Returns 0 or the first error. */
 int ps_out_flush(struct ps_out *o);
 
-void ps_out_put(struct ps_out *o, const void *p, size_t n);
-void ps_out_putc(struct ps_out *o, char c);
-void ps_out_puts(struct ps_out *o, const char *s);
+/* Slow paths of the inline writers below; not for direct use. */
+void ps_out_put_slow(struct ps_out *o, const void *p, size_t n);
+void ps_out_putc_slow(struct ps_out *o, char c);
+
+static inline void ps_out_put(struct ps_out *o, const void *p, size_t n)
+{
+	if (o->cap - o->len >= n) {
+		if (n)
+			memcpy(o->buf + o->len, p, n);
+		o->len += n;
+	} else {
+		ps_out_put_slow(o, p, n);
+	}
+}
+
+static inline void ps_out_putc(struct ps_out *o, char c)
+{
+	if (o->len < o->cap)
+		o->buf[o->len++] = c;
+	else
+		ps_out_putc_slow(o, c);
+}
+
+static inline void ps_out_puts(struct ps_out *o, const char *s)
+{
+	ps_out_put(o, s, strlen(s));
+}
 static inline void ps_out_str(struct ps_out *o, struct ps_str s) { ps_out_put(o, s.p, s.n); }
 void ps_out_u64(struct ps_out *o, uint64_t v);
 void ps_out_i64(struct ps_out *o, int64_t v);

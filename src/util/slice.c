@@ -12,41 +12,6 @@ bool ps_eq(struct ps_str a, struct ps_str b)
 	return a.n == b.n && (a.n == 0 || memcmp(a.p, b.p, a.n) == 0);
 }
 
-bool ps_eq_lit(struct ps_str a, const char *lit)
-{
-	return ps_eq(a, ps_cstr(lit));
-}
-
-bool ps_starts(struct ps_str s, const char *lit)
-{
-	size_t n = strlen(lit);
-	return s.n >= n && memcmp(s.p, lit, n) == 0;
-}
-
-bool ps_ends(struct ps_str s, const char *lit)
-{
-	size_t n = strlen(lit);
-	return s.n >= n && memcmp(s.p + s.n - n, lit, n) == 0;
-}
-
-bool ps_skip(struct ps_str *s, const char *lit)
-{
-	size_t n = strlen(lit);
-	if (!ps_starts(*s, lit))
-		return false;
-	s->p += n;
-	s->n -= n;
-	return true;
-}
-
-bool ps_chop(struct ps_str *s, const char *lit)
-{
-	if (!ps_ends(*s, lit))
-		return false;
-	s->n -= strlen(lit);
-	return true;
-}
-
 ptrdiff_t ps_find_from(struct ps_str s, size_t from, const char *lit)
 {
 	size_t n = strlen(lit);

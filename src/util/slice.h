@@ -33,13 +33,48 @@ struct ps_str ps_cstr(const char *s);
 static inline bool ps_set(struct ps_str s) { return s.p != NULL; }
 
 bool ps_eq(struct ps_str a, struct ps_str b);
-bool ps_eq_lit(struct ps_str a, const char *lit);
-bool ps_starts(struct ps_str s, const char *lit);
-bool ps_ends(struct ps_str s, const char *lit);
+
+/*
+ * The helpers that take a literal are inline so that strlen() of a literal
+ * is folded at compile time: decoders call them for every line.
+ */
+static inline bool ps_eq_lit(struct ps_str a, const char *lit)
+{
+	size_t n = strlen(lit);
+	return a.n == n && (n == 0 || memcmp(a.p, lit, n) == 0);
+}
+
+static inline bool ps_starts(struct ps_str s, const char *lit)
+{
+	size_t n = strlen(lit);
+	return s.n >= n && memcmp(s.p, lit, n) == 0;
+}
+
+static inline bool ps_ends(struct ps_str s, const char *lit)
+{
+	size_t n = strlen(lit);
+	return s.n >= n && memcmp(s.p + s.n - n, lit, n) == 0;
+}
 
 /* Remove lit from the front (back) of *s; true if it was there. */
-bool ps_skip(struct ps_str *s, const char *lit);
-bool ps_chop(struct ps_str *s, const char *lit);
+static inline bool ps_skip(struct ps_str *s, const char *lit)
+{
+	size_t n = strlen(lit);
+	if (s->n < n || memcmp(s->p, lit, n) != 0)
+		return false;
+	s->p += n;
+	s->n -= n;
+	return true;
+}
+
+static inline bool ps_chop(struct ps_str *s, const char *lit)
+{
+	size_t n = strlen(lit);
+	if (s->n < n || memcmp(s->p + s->n - n, lit, n) != 0)
+		return false;
+	s->n -= n;
+	return true;
+}
 
 /* Offset of the first (last) occurrence of lit in s, or -1. */
 ptrdiff_t ps_find(struct ps_str s, const char *lit);

@@ -1,6 +1,7 @@
 #include "util/timeconv.h"
 
 #include <errno.h>
+#include <string.h>
 #include <time.h>
 
 /* Howard Hinnant's days_from_civil: exact for the proleptic Gregorian calendar. */
@@ -88,11 +89,19 @@ void ps_local_year_month(int64_t sec, int *year, int *month)
 
 void ps_out_rfc3339(struct ps_out *o, int64_t usec)
 {
+	/* Log lines come in bursts within one second: format each second once. */
+	static int64_t cached_sec = INT64_MIN;
+	static char cached[20]; /* "YYYY-MM-DDTHH:MM:SS" */
 	int64_t sec = usec / PS_USEC_PER_SEC, frac = usec % PS_USEC_PER_SEC;
 	if (frac < 0) {
 		frac += PS_USEC_PER_SEC;
 		sec--;
 	}
+	if (sec == cached_sec) {
+		ps_out_put(o, cached, sizeof(cached) - 1);
+		goto fraction;
+	}
+	size_t start = o->len;
 	int64_t days = sec / 86400, rem = sec % 86400;
 	if (rem < 0) {
 		rem += 86400;
@@ -113,6 +122,12 @@ void ps_out_rfc3339(struct ps_out *o, int64_t usec)
 	ps_out_u64_pad(o, (uint64_t)(rem / 60 % 60), 2);
 	ps_out_putc(o, ':');
 	ps_out_u64_pad(o, (uint64_t)(rem % 60), 2);
+	/* Cache only what landed whole in the buffer (not across a flush). */
+	if (o->len - start == sizeof(cached) - 1) {
+		memcpy(cached, o->buf + start, sizeof(cached) - 1);
+		cached_sec = sec;
+	}
+fraction:
 	ps_out_putc(o, '.');
 	ps_out_u64_pad(o, (uint64_t)frac, 6);
 	ps_out_putc(o, 'Z');
