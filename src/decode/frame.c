@@ -19,22 +19,29 @@ void ps_frame_ctx_free(struct ps_frame_ctx *c)
 
 bool ps_frame_tag(struct ps_str s, struct ps_record *rec)
 {
-	/* The tag is the first word and ends in ":"; a pid sits in the last "[...]". */
-	struct ps_str rest = s;
-	struct ps_str tag = ps_take_token(&rest);
-	if (tag.n < 2 || !ps_chop(&tag, ":"))
+	/* The tag is the first word and ends in ":"; a pid sits in a final "[digits]". */
+	const char *sp = s.n ? memchr(s.p, ' ', s.n) : NULL;
+	size_t end = sp ? (size_t)(sp - s.p) : s.n;
+	if (end < 2 || s.p[end - 1] != ':')
 		return false;
+	struct ps_str tag = ps_str(s.p, end - 1);
 	rec->pid = -1;
-	if (ps_ends(tag, "]")) {
-		struct ps_str name, pid;
-		uint64_t v;
-		if (ps_rsplit(ps_head(tag, tag.n - 1), "[", &name, &pid) &&
-		    ps_parse_u64(pid, INT32_MAX, &v) == 0 && name.n > 0) {
+	if (tag.n >= 3 && tag.p[tag.n - 1] == ']') {
+		/* Read the digits backwards from the "]"; at most 10 of them. */
+		size_t i = tag.n - 1, digits = 0;
+		uint64_t v = 0, scale = 1;
+		while (i > 0 && digits < 10 && tag.p[i - 1] >= '0' && tag.p[i - 1] <= '9') {
+			v += (uint64_t)(tag.p[--i] - '0') * scale;
+			scale *= 10;
+			digits++;
+		}
+		if (digits > 0 && i >= 2 && tag.p[i - 1] == '[' && v <= INT32_MAX) {
 			rec->pid = (int64_t)v;
-			tag = name;
+			tag.n = i - 1;
 		}
 	}
 	rec->program = tag;
+	struct ps_str rest = ps_tail(s, end);
 	ps_skip(&rest, " ");
 	rec->message = rest;
 	return true;

@@ -1,5 +1,8 @@
 #include "event/json.h"
 
+#include <stdint.h>
+#include <string.h>
+
 #include "util/timeconv.h"
 
 /*
@@ -61,6 +64,31 @@ static void ip_value(struct ps_out *o, const struct ps_ip *ip)
 		}                                                               \
 	} while (0)
 
+/*
+ * Every event of one input carries the same file name: escape it once and
+ * copy the result while the name stays the same.
+ */
+static void file_value(struct ps_out *o, struct ps_str file)
+{
+	static char src[512], escaped[4 * 512 + 2];
+	static size_t src_n = SIZE_MAX, escaped_n;
+
+	if (file.n == src_n && memcmp(file.p, src, file.n) == 0) {
+		ps_out_put(o, escaped, escaped_n);
+		return;
+	}
+	size_t start = o->len;
+	ps_out_json_str(o, file);
+	size_t n = o->len - start;
+	/* Cache what landed whole in the buffer (not split by a flush). */
+	if (file.n <= sizeof(src) && o->len > start && n <= sizeof(escaped)) {
+		memcpy(src, file.p, file.n);
+		memcpy(escaped, o->buf + start, n);
+		src_n = file.n;
+		escaped_n = n;
+	}
+}
+
 void ps_event_write_json(struct ps_out *o, const struct ps_event *ev, unsigned flags)
 {
 	bool first = true;
@@ -105,7 +133,10 @@ void ps_event_write_json(struct ps_out *o, const struct ps_event *ev, unsigned f
 		ps_out_puts(o, "true");
 	}
 	if (full) {
-		str_field(o, &first, "file", ev->file);
+		if (ps_set(ev->file)) {
+			KEY(o, &first, "file");
+			file_value(o, ev->file);
+		}
 		if (ev->line > 0)
 			int_field(o, &first, "line", (int64_t)ev->line);
 		str_field(o, &first, "message", ev->message);

@@ -13,7 +13,10 @@ enum {
 	PS_JSON_DECODED_ONLY = 1 << 0,
 };
 
-/* Write ev as one JSON object followed by a newline. */
+/*
+ * Write ev as one JSON object followed by a newline. Keeps small caches
+ * (the last file name, the last day) between calls: one thread only.
+ */
 void ps_event_write_json(struct ps_out *o, const struct ps_event *ev, unsigned flags);
 
 #endif

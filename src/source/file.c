@@ -7,6 +7,7 @@
 
 struct scan {
 	const char *name;
+	struct ps_str name_str; /* the same, measured once */
 	ps_event_fn fn;
 	ps_warn_fn warn;
 	void *arg;
@@ -60,7 +61,7 @@ static int scan_lines(struct ps_reader *r, struct scan *s, int64_t ref_time_sec,
 			ret = f;
 			break;
 		}
-		rec.file = ps_cstr(s->name);
+		rec.file = s->name_str;
 		rec.line = r->line_no;
 		if ((ret = emit(s, &rec)) < 0)
 			break;
@@ -104,7 +105,7 @@ static int flush_entry(struct scan *s, struct ps_journal_entry *e, uint64_t line
 	int ret = 0;
 	if (ps_journal_entry_record(e, &rec) > 0) {
 		s->st->lines++;
-		rec.file = ps_cstr(s->name);
+		rec.file = s->name_str;
 		rec.line = line;
 		ret = emit(s, &rec);
 	}
@@ -159,7 +160,8 @@ static int scan_export(struct ps_reader *r, struct scan *s, struct ps_str line, 
 int ps_file_scan(struct ps_reader *r, const char *name, int64_t ref_time_sec,
 		 ps_event_fn fn, ps_warn_fn warn, void *arg, struct ps_scan_stats *st)
 {
-	struct scan s = { .name = name, .fn = fn, .warn = warn, .arg = arg, .st = st };
+	struct scan s = { .name = name, .name_str = ps_cstr(name), .fn = fn, .warn = warn,
+			  .arg = arg, .st = st };
 	struct ps_str first = PS_STR_NULL;
 	int kind = ps_reader_line(r, &first);
 

@@ -91,14 +91,26 @@ void ps_out_putc_slow(struct ps_out *o, char c)
 		o->buf[o->len++] = c;
 }
 
+const char ps_digits2[200] =
+	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+	"8081828384858687888990919293949596979899";
+
 void ps_out_u64(struct ps_out *o, uint64_t v)
 {
 	char tmp[20];
 	size_t i = sizeof(tmp);
-	do {
-		tmp[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
+	while (v >= 100) {
+		i -= 2;
+		memcpy(tmp + i, ps_digits2 + 2 * (v % 100), 2);
+		v /= 100;
+	}
+	if (v >= 10) {
+		i -= 2;
+		memcpy(tmp + i, ps_digits2 + 2 * v, 2);
+	} else {
+		tmp[--i] = (char)('0' + v);
+	}
 	ps_out_put(o, tmp + i, sizeof(tmp) - i);
 }
 
@@ -157,6 +169,23 @@ static const unsigned char json_plain[256] = {
 	[' '] = 1, ['!'] = 1, ['#' ... '['] = 1, [']' ... '~'] = 1,
 };
 
+/*
+ * True if any byte of the 8 at p needs more than a copy in JSON: a control
+ * (< 0x20), DEL or non-ASCII (>= 0x7f), '"' or '\\'. Word-at-a-time tests
+ * (the "has zero byte" idiom) let plain text go through 8 bytes per step.
+ */
+static inline bool word_needs_escape(const unsigned char *p)
+{
+	const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+	uint64_t x;
+	memcpy(&x, p, 8);
+	uint64_t lt20 = (x - ones * 0x20) & ~x;                 /* byte < 0x20 */
+	uint64_t ge7f = (x + ones * 0x01) | x;                  /* byte >= 0x7f */
+	uint64_t q = x ^ (ones * '"'), b = x ^ (ones * '\\');
+	uint64_t quote = (q - ones) & ~q, bslash = (b - ones) & ~b;
+	return ((lt20 | ge7f | quote | bslash) & highs) != 0;
+}
+
 void ps_out_json_str(struct ps_out *o, struct ps_str s)
 {
 	const unsigned char *p = (const unsigned char *)s.p;
@@ -164,6 +193,13 @@ void ps_out_json_str(struct ps_out *o, struct ps_str s)
 
 	ps_out_putc(o, '"');
 	while (i < s.n) {
+		while (i + 8 <= s.n && !word_needs_escape(p + i))
+			i += 8;
+		/* The last few bytes: one overlapping word instead of a byte loop. */
+		if (i < s.n && s.n >= 8 && i + 8 > s.n && !word_needs_escape(p + s.n - 8))
+			i = s.n;
+		if (i >= s.n)
+			break;
 		unsigned char c = p[i];
 		/* Fast path: plain printable ASCII is copied in runs. */
 		if (json_plain[c]) {

@@ -70,6 +70,9 @@ void ps_out_i64(struct ps_out *o, int64_t v);
 /* v as exactly width digits, zero-padded (v must fit). */
 void ps_out_u64_pad(struct ps_out *o, uint64_t v, unsigned width);
 
+/* "00" to "99": two digits per lookup, for formatting numbers and times. */
+extern const char ps_digits2[200];
+
 /* s as a JSON string, quotes included. */
 void ps_out_json_str(struct ps_out *o, struct ps_str s);
 

@@ -12,30 +12,30 @@ bool ps_eq(struct ps_str a, struct ps_str b)
 	return a.n == b.n && (a.n == 0 || memcmp(a.p, b.p, a.n) == 0);
 }
 
-ptrdiff_t ps_find_from(struct ps_str s, size_t from, const char *lit)
+ptrdiff_t ps_find_n(struct ps_str s, size_t from, const char *needle, size_t n)
 {
-	size_t n = strlen(lit);
 	if (from > s.n || n > s.n - from)
 		return -1;
-	const char *hit = memmem(s.p + from, s.n - from, lit, n);
+	const char *hit = n == 1 ? memchr(s.p + from, needle[0], s.n - from)
+				 : memmem(s.p + from, s.n - from, needle, n);
 	return hit ? hit - s.p : -1;
 }
 
-ptrdiff_t ps_find(struct ps_str s, const char *lit)
+ptrdiff_t ps_rfind_n(struct ps_str s, const char *needle, size_t n)
 {
-	return ps_find_from(s, 0, lit);
-}
-
-ptrdiff_t ps_rfind(struct ps_str s, const char *lit)
-{
-	size_t n = strlen(lit);
-	if (n > s.n)
-		return -1;
-	for (size_t i = s.n - n + 1; i-- > 0;) {
-		if (s.p[i] == lit[0] && memcmp(s.p + i, lit, n) == 0)
+	if (n == 0 || n > s.n)
+		return n == 0 ? (ptrdiff_t)s.n : -1;
+	/* Candidates are found by their first byte, from the right. */
+	size_t limit = s.n - n + 1;
+	for (;;) {
+		const char *c = memrchr(s.p, needle[0], limit);
+		if (!c)
+			return -1;
+		size_t i = (size_t)(c - s.p);
+		if (memcmp(c, needle, n) == 0)
 			return (ptrdiff_t)i;
+		limit = i;
 	}
-	return -1;
 }
 
 size_t ps_count(struct ps_str s, const char *lit)
@@ -78,9 +78,8 @@ bool ps_rsplit(struct ps_str s, const char *sep, struct ps_str *left, struct ps_
 
 struct ps_str ps_take_token(struct ps_str *s)
 {
-	size_t i = 0;
-	while (i < s->n && s->p[i] != ' ')
-		i++;
+	const char *sp = s->n ? memchr(s->p, ' ', s->n) : NULL;
+	size_t i = sp ? (size_t)(sp - s->p) : s->n;
 	struct ps_str tok = ps_str(s->p, i);
 	s->p += i;
 	s->n -= i;
@@ -89,9 +88,8 @@ struct ps_str ps_take_token(struct ps_str *s)
 
 struct ps_str ps_take_last_token(struct ps_str *s)
 {
-	size_t i = s->n;
-	while (i > 0 && s->p[i - 1] != ' ')
-		i--;
+	const char *sp = s->n ? memrchr(s->p, ' ', s->n) : NULL;
+	size_t i = sp ? (size_t)(sp - s->p) + 1 : 0;
 	struct ps_str tok = ps_str(s->p + i, s->n - i);
 	s->n = i;
 	return tok;
@@ -139,12 +137,18 @@ int ps_parse_u64(struct ps_str s, uint64_t max, uint64_t *out)
 	if (!ps_all_digits(s))
 		return -EINVAL;
 	uint64_t v = 0;
-	for (size_t i = 0; i < s.n; i++) {
+	size_t i = 0;
+	/* Nineteen digits cannot overflow; check the rest digit by digit. */
+	for (; i < s.n && i < 19; i++)
+		v = v * 10 + (unsigned)(s.p[i] - '0');
+	for (; i < s.n; i++) {
 		unsigned d = (unsigned)(s.p[i] - '0');
-		if (v > (max - d) / 10)
+		if (v > (UINT64_MAX - d) / 10)
 			return -ERANGE;
 		v = v * 10 + d;
 	}
+	if (v > max)
+		return -ERANGE;
 	*out = v;
 	return 0;
 }

@@ -76,11 +76,24 @@ static inline bool ps_chop(struct ps_str *s, const char *lit)
 	return true;
 }
 
-/* Offset of the first (last) occurrence of lit in s, or -1. */
-ptrdiff_t ps_find(struct ps_str s, const char *lit);
-ptrdiff_t ps_rfind(struct ps_str s, const char *lit);
+/* The searches below, with the needle's length given. */
+ptrdiff_t ps_find_n(struct ps_str s, size_t from, const char *needle, size_t n);
+ptrdiff_t ps_rfind_n(struct ps_str s, const char *needle, size_t n);
+
 /* Offset of the first occurrence of lit at or after from, or -1. */
-ptrdiff_t ps_find_from(struct ps_str s, size_t from, const char *lit);
+static inline ptrdiff_t ps_find_from(struct ps_str s, size_t from, const char *lit)
+{
+	return ps_find_n(s, from, lit, strlen(lit));
+}
+/* Offset of the first (last) occurrence of lit in s, or -1. */
+static inline ptrdiff_t ps_find(struct ps_str s, const char *lit)
+{
+	return ps_find_n(s, 0, lit, strlen(lit));
+}
+static inline ptrdiff_t ps_rfind(struct ps_str s, const char *lit)
+{
+	return ps_rfind_n(s, lit, strlen(lit));
+}
 /* Number of (possibly overlapping) occurrences of lit in s. */
 size_t ps_count(struct ps_str s, const char *lit);
 

@@ -87,50 +87,53 @@ void ps_local_year_month(int64_t sec, int *year, int *month)
 	}
 }
 
+static void put2(char *p, unsigned v)
+{
+	memcpy(p, ps_digits2 + 2 * v, 2);
+}
+
 void ps_out_rfc3339(struct ps_out *o, int64_t usec)
 {
-	/* Log lines come in bursts within one second: format each second once. */
-	static int64_t cached_sec = INT64_MIN;
-	static char cached[20]; /* "YYYY-MM-DDTHH:MM:SS" */
+	/* Events come in date order: the date part is computed once per day. */
+	static int64_t cached_day = INT64_MIN;
+	static char date[11]; /* "YYYY-MM-DDT" */
+	char out[27];
 	int64_t sec = usec / PS_USEC_PER_SEC, frac = usec % PS_USEC_PER_SEC;
 	if (frac < 0) {
 		frac += PS_USEC_PER_SEC;
 		sec--;
 	}
-	if (sec == cached_sec) {
-		ps_out_put(o, cached, sizeof(cached) - 1);
-		goto fraction;
-	}
-	size_t start = o->len;
-	int64_t days = sec / 86400, rem = sec % 86400;
+	int64_t day = sec / 86400, rem = sec % 86400;
 	if (rem < 0) {
 		rem += 86400;
-		days--;
+		day--;
 	}
-	int y, m, d;
-	civil_from_days(days, &y, &m, &d);
-	if (y < 0 || y > 9999)
-		y = 0;
-	ps_out_u64_pad(o, (uint64_t)y, 4);
-	ps_out_putc(o, '-');
-	ps_out_u64_pad(o, (uint64_t)m, 2);
-	ps_out_putc(o, '-');
-	ps_out_u64_pad(o, (uint64_t)d, 2);
-	ps_out_putc(o, 'T');
-	ps_out_u64_pad(o, (uint64_t)(rem / 3600), 2);
-	ps_out_putc(o, ':');
-	ps_out_u64_pad(o, (uint64_t)(rem / 60 % 60), 2);
-	ps_out_putc(o, ':');
-	ps_out_u64_pad(o, (uint64_t)(rem % 60), 2);
-	/* Cache only what landed whole in the buffer (not across a flush). */
-	if (o->len - start == sizeof(cached) - 1) {
-		memcpy(cached, o->buf + start, sizeof(cached) - 1);
-		cached_sec = sec;
+	if (day != cached_day) {
+		int y, m, d;
+		civil_from_days(day, &y, &m, &d);
+		if (y < 0 || y > 9999)
+			y = 0;
+		put2(date, (unsigned)y / 100);
+		put2(date + 2, (unsigned)y % 100);
+		date[4] = '-';
+		put2(date + 5, (unsigned)m);
+		date[7] = '-';
+		put2(date + 8, (unsigned)d);
+		date[10] = 'T';
+		cached_day = day;
 	}
-fraction:
-	ps_out_putc(o, '.');
-	ps_out_u64_pad(o, (uint64_t)frac, 6);
-	ps_out_putc(o, 'Z');
+	memcpy(out, date, sizeof(date));
+	put2(out + 11, (unsigned)(rem / 3600));
+	out[13] = ':';
+	put2(out + 14, (unsigned)(rem / 60 % 60));
+	out[16] = ':';
+	put2(out + 17, (unsigned)(rem % 60));
+	out[19] = '.';
+	put2(out + 20, (unsigned)(frac / 10000));
+	put2(out + 22, (unsigned)(frac / 100 % 100));
+	put2(out + 24, (unsigned)(frac % 100));
+	out[26] = 'Z';
+	ps_out_put(o, out, sizeof(out));
 }
 
 int ps_month_from_abbr(const char *p)

@@ -5,7 +5,7 @@
  * timestamps are local wall-clock time; converting them needs the time
  * zone rules (mktime), which are slow, so ps_local_to_utc() caches the
  * conversion per hour: DST and zone changes happen on hour boundaries.
- * That cache, and ps_out_rfc3339()'s cache of the last second, are
+ * That cache, and ps_out_rfc3339()'s cache of the last day, are
  * per-process: these functions are for one thread.
  */
 #ifndef PS_UTIL_TIMECONV_H
