@@ -293,6 +293,19 @@ static int probe(struct ps_event *ev, enum ps_reason reason)
 	return 1;
 }
 
+/* "HOST[ port N]" as all of s: older sshd versions leave the port out. */
+static bool host_optional_port(struct ps_str s, struct ps_event *ev, bool ip_only)
+{
+	struct ps_str host = ps_take_token(&s);
+	if (ps_skip(&s, " port ")) {
+		if (!ps_parse_port(s, &ev->src_port))
+			return false;
+	} else if (s.n) {
+		return false;
+	}
+	return ip_only ? ps_ip_parse(host, &ev->src_ip) == 0 : ps_set_remote(ev, host);
+}
+
 /* "IP port N" at the front of *s, followed by sep. */
 static bool take_ip_port(struct ps_str *s, struct ps_ip *ip, int32_t *port, const char *sep)
 {
@@ -359,6 +372,77 @@ static int pam_error(struct ps_str rest, struct ps_event *ev)
 	return 1;
 }
 
+/*
+ * Undo OpenSSH log.c's strnvis(VIS_CSTYLE | VIS_NL | VIS_TAB | VIS_OCTAL):
+ * "\\" for a backslash, C escapes, and \ooo for other bytes. Returns the
+ * decoded length, or SIZE_MAX if s is not something vis could have written
+ * (then the text is kept as logged). out has room for s.n bytes.
+ */
+static size_t unvis(struct ps_str s, char *out)
+{
+	size_t o = 0;
+	for (size_t i = 0; i < s.n; i++) {
+		char c = s.p[i];
+		if (c != '\\') {
+			out[o++] = c;
+			continue;
+		}
+		if (++i >= s.n)
+			return SIZE_MAX;
+		switch (s.p[i]) {
+		case '\\': out[o++] = '\\'; break;
+		case 'n': out[o++] = '\n'; break;
+		case 'r': out[o++] = '\r'; break;
+		case 't': out[o++] = '\t'; break;
+		case 'a': out[o++] = '\a'; break;
+		case 'b': out[o++] = '\b'; break;
+		case 'v': out[o++] = '\v'; break;
+		case 'f': out[o++] = '\f'; break;
+		case 's': out[o++] = ' '; break;
+		case 'E': out[o++] = '\033'; break;
+		default: {
+			/* \ooo, or \0 alone (a NUL not followed by a digit). */
+			unsigned v = 0, d = 0;
+			while (d < 3 && i < s.n && s.p[i] >= '0' && s.p[i] <= '7') {
+				v = v * 8 + (unsigned)(s.p[i++] - '0');
+				d++;
+			}
+			if (d == 0 || v > 255)
+				return SIZE_MAX;
+			i--;
+			out[o++] = (char)v;
+		}
+		}
+	}
+	return o;
+}
+
+/*
+ * The user name as the client sent it. sshd escapes it once when it logs,
+ * and a [preauth] line, relayed by the privilege-separation monitor, was
+ * escaped twice; decoding restores one spelling for every line of an
+ * attempt. Names longer than the event's buffer keep their logged form.
+ */
+static void decode_user(struct ps_event *ev, bool relayed)
+{
+	struct ps_str u = ev->user;
+	if (!ps_has_byte(u, '\\') || u.n > sizeof(ev->text))
+		return;
+	char tmp[sizeof(ev->text)];
+	size_t n = unvis(u, tmp);
+	if (n == SIZE_MAX)
+		return;
+	if (relayed) {
+		size_t n2 = unvis(ps_str(tmp, n), ev->text);
+		if (n2 == SIZE_MAX)
+			return;
+		n = n2;
+	} else {
+		memcpy(ev->text, tmp, n);
+	}
+	ev->user = ps_str(ev->text, n);
+}
+
 /* Strip the level sshd's log.c prefixes to error/fatal/debug messages. */
 static struct ps_str strip_level(struct ps_str m)
 {
@@ -370,11 +454,20 @@ static struct ps_str strip_level(struct ps_str m)
 	return m;
 }
 
+static int decode_message(struct ps_str rest, bool preauth, struct ps_event *ev);
+
 int ps_decode_sshd(struct ps_str m, struct ps_event *ev)
 {
 	struct ps_str rest = ps_trim_spaces(m);
 	bool preauth = ps_chop(&rest, " [preauth]");
-	rest = strip_level(rest);
+	int r = decode_message(strip_level(rest), preauth, ev);
+	if (r > 0 && ps_set(ev->user))
+		decode_user(ev, preauth);
+	return r;
+}
+
+static int decode_message(struct ps_str rest, bool preauth, struct ps_event *ev)
+{
 
 	/* LogLevel VERBOSE notes from the key check, before the real result. */
 	if (ps_starts(rest, "Accepted key ") || ps_starts(rest, "Accepted certificate ID "))
@@ -401,10 +494,7 @@ int ps_decode_sshd(struct ps_str m, struct ps_event *ev)
 	}
 	if (ps_skip(&rest, "ROOT LOGIN REFUSED FROM ")) {
 		/* auth.c: "ROOT LOGIN REFUSED FROM %.200s port %d" (no port before 7.x). */
-		struct ps_str host = ps_take_token(&rest);
-		if (ps_skip(&rest, " port ") && !ps_parse_port(rest, &ev->src_port))
-			return -EBADMSG;
-		if (!ps_set_remote(ev, host))
+		if (!host_optional_port(rest, ev, false))
 			return -EBADMSG;
 		ev->kind = PS_KIND_AUTH_FAILURE;
 		ev->reason = PS_REASON_ROOT_REFUSED;
@@ -424,10 +514,7 @@ int ps_decode_sshd(struct ps_str m, struct ps_event *ev)
 
 	if (ps_skip(&rest, "Did not receive identification string from ")) {
 		/* "IP port N", or just "IP" before 7.x. */
-		struct ps_str host = ps_take_token(&rest);
-		if (ps_skip(&rest, " port ") && !ps_parse_port(rest, &ev->src_port))
-			return -EBADMSG;
-		if (ps_ip_parse(host, &ev->src_ip) < 0)
+		if (!host_optional_port(rest, ev, true))
 			return -EBADMSG;
 		return probe(ev, PS_REASON_NO_IDENT);
 	}
@@ -450,10 +537,7 @@ int ps_decode_sshd(struct ps_str m, struct ps_event *ev)
 		return probe(ev, PS_REASON_KEX_ERROR);
 	}
 	if (ps_skip(&rest, "Timeout before authentication for ")) {
-		struct ps_str host = ps_take_token(&rest);
-		if (ps_skip(&rest, " port ") && !ps_parse_port(rest, &ev->src_port))
-			return -EBADMSG;
-		if (ps_ip_parse(host, &ev->src_ip) < 0)
+		if (!host_optional_port(rest, ev, true))
 			return -EBADMSG;
 		return probe(ev, PS_REASON_TIMEOUT);
 	}

@@ -1,14 +1,17 @@
 #include "event/event.h"
 
+#include <stddef.h>
+#include <string.h>
+
 void ps_event_init(struct ps_event *ev)
 {
-	*ev = (struct ps_event){
-		.time_us = -1,
-		.pid = -1,
-		.src_port = -1,
-		.dst_port = -1,
-		.count = 1,
-	};
+	/* Field by field: zeroing text[] for every line would be wasted work. */
+	memset(ev, 0, offsetof(struct ps_event, text));
+	ev->time_us = -1;
+	ev->pid = -1;
+	ev->src_port = -1;
+	ev->dst_port = -1;
+	ev->count = 1;
 }
 
 const char *ps_kind_name(enum ps_kind k)

@@ -2,9 +2,11 @@
  * The authentication event: one thing that happened, decoded from one
  * record (a log line, a journal entry).
  *
- * Text fields are slices into the record the event was decoded from: an
- * event is valid only while that record's buffer is. Nothing here
- * allocates. A field that is unknown stays unset (ps_set() false, ip family
+ * Text fields are slices into the record the event was decoded from, or
+ * into the event's own text[] (for text a decoder had to rewrite, such as
+ * sshd's escaped user names): an event is valid only while that record's
+ * buffer is, and a copy of an event must not outlive the original. Nothing
+ * here allocates. A field that is unknown stays unset (ps_set() false, ip family
  * 0, number -1) and is left out of every output.
  */
 #ifndef PS_EVENT_EVENT_H
@@ -122,6 +124,7 @@ struct ps_event {
 	struct ps_str file;
 	uint64_t line;          /* 0: unknown */
 	struct ps_str message;
+	char text[256];         /* decoder-rewritten text that fields may point into */
 };
 
 void ps_event_init(struct ps_event *ev);

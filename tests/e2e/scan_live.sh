@@ -96,11 +96,12 @@ os.waitpid(pid, 0)
 PY
 sleep 1
 
-ids=()
-for i in sshd sshd-session sudo su; do ids+=("SYSLOG_IDENTIFIER=$i"); done
-journalctl -q --after-cursor="$cursor" -o export "${ids[@]}" > $TMP/j.export
-journalctl -q --after-cursor="$cursor" -o json "${ids[@]}" > $TMP/j.json
-journalctl -q --after-cursor="$cursor" -o short-iso-precise "${ids[@]}" > $TMP/j.txt
+# No field matches here: systemd 252's --after-cursor with matches drops the
+# first matching entry when the cursor's own entry does not match. scan
+# picks out what it decodes anyway.
+journalctl -q --after-cursor="$cursor" -o export > $TMP/j.export
+journalctl -q --after-cursor="$cursor" -o json > $TMP/j.json
+journalctl -q --after-cursor="$cursor" -o short-iso-precise > $TMP/j.txt
 for f in export json txt; do
 	"$PAMSIGNAL" scan --format json $TMP/j.$f > $TMP/ev.$f
 	check "scan of journalctl -o $f exits 0" test $? -eq 0

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -85,6 +86,69 @@ static void test_term(void **state)
 	ps_out_free(&o);
 }
 
+/* The obvious byte-at-a-time JSON escaper, as the reference. */
+static void reference_json(struct ps_out *o, const unsigned char *p, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	ps_out_putc(o, '"');
+	for (size_t i = 0; i < n;) {
+		unsigned char c = p[i];
+		if (c == '"' || c == '\\') {
+			ps_out_putc(o, '\\');
+			ps_out_putc(o, (char)c);
+			i++;
+		} else if (c == '\n' || c == '\t' || c == '\r') {
+			ps_out_puts(o, c == '\n' ? "\\n" : c == '\t' ? "\\t" : "\\r");
+			i++;
+		} else if (c < 0x20 || c == 0x7f) {
+			char e[7] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15], 0 };
+			ps_out_puts(o, e);
+			i++;
+		} else if (c < 0x80) {
+			ps_out_putc(o, (char)c);
+			i++;
+		} else {
+			/* Reuse the real escaper for one non-ASCII sequence at a time. */
+			size_t len = 1;
+			while (i + len < n && len < 4 && (p[i + len] & 0xc0) == 0x80)
+				len++;
+			struct ps_out tmp;
+			ps_out_init_mem(&tmp);
+			ps_out_json_str(&tmp, ps_str((const char *)p + i, len));
+			ps_out_put(o, tmp.buf + 1, tmp.len - 2);
+			ps_out_free(&tmp);
+			i += len;
+		}
+	}
+	ps_out_putc(o, '"');
+}
+
+static void test_json_fast_path(void **state)
+{
+	(void)state;
+	/* Random text, mostly printable, with every special byte at every offset. */
+	static const unsigned char specials[] = { '"', '\\', 0, 0x1f, 0x20, 0x7e, 0x7f, 0x80, 0xc3, 0xa9, 0xff, '\n' };
+	unsigned char buf[64];
+	struct ps_out a, b;
+	ps_out_init_mem(&a);
+	ps_out_init_mem(&b);
+	srand(8);
+	for (int iter = 0; iter < 100000; iter++) {
+		size_t n = (size_t)(rand() % 40);
+		for (size_t i = 0; i < n; i++)
+			buf[i] = rand() % 8 ? (unsigned char)(0x21 + rand() % 90) : specials[rand() % sizeof(specials)];
+		ps_out_reset(&a);
+		ps_out_reset(&b);
+		ps_out_json_str(&a, ps_str((const char *)buf, n));
+		reference_json(&b, buf, n);
+		if (a.len != b.len || memcmp(a.buf, b.buf, a.len) != 0)
+			fail_msg("fast path differs at iteration %d: %.*s vs %.*s", iter,
+				 (int)a.len, a.buf, (int)b.len, b.buf);
+	}
+	ps_out_free(&a);
+	ps_out_free(&b);
+}
+
 static void test_fd_out_large(void **state)
 {
 	(void)state;
@@ -108,6 +172,7 @@ int main(void)
 		cmocka_unit_test(test_json_basic),
 		cmocka_unit_test(test_json_utf8),
 		cmocka_unit_test(test_term),
+		cmocka_unit_test(test_json_fast_path),
 		cmocka_unit_test(test_fd_out_large),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

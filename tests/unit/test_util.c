@@ -1,5 +1,7 @@
 /* Slices, IP parsing, time conversion. */
+#include <arpa/inet.h>
 #include <errno.h>
+#include <stdio.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -83,6 +85,84 @@ static void test_ip(void **state)
 	check_ip("::ffff:1.2.3.4:22", NULL);
 }
 
+/* Our RFC 5952 formatter against glibc's inet_ntop on random addresses. */
+static void test_ip_format_v6(void **state)
+{
+	(void)state;
+	srand(5952);
+	for (int iter = 0; iter < 200000; iter++) {
+		struct ps_ip ip = { .family = 6 };
+		for (int g = 0; g < 8; g++) {
+			/* Mostly zero groups, so that runs, ties and lone zeros occur. */
+			unsigned v = rand() % 3 ? 0 : (unsigned)rand() & (rand() % 2 ? 0xffff : 0xf);
+			ip.a[2 * g] = (uint8_t)(v >> 8);
+			ip.a[2 * g + 1] = (uint8_t)v;
+		}
+		static const uint8_t zero12[12];
+		if (memcmp(ip.a, zero12, 12) == 0)
+			continue; /* glibc writes these ::a.b.c.d; RFC 5952 prefers hex (below) */
+		if (memcmp(ip.a, zero12, 10) == 0 && ip.a[10] == 0xff && ip.a[11] == 0xff)
+			continue; /* mapped: we turn these into IPv4 */
+		char ours[PS_IP_STRLEN], ref[INET6_ADDRSTRLEN];
+		ps_ip_format(&ip, ours);
+		assert_non_null(inet_ntop(AF_INET6, ip.a, ref, sizeof(ref)));
+		if (strcmp(ours, ref) != 0)
+			fail_msg("ours %s, inet_ntop %s", ours, ref);
+	}
+	check_ip("::", "::");
+	check_ip("::1", "::1");
+	check_ip("::102:304", "::102:304");
+	check_ip("2001:db8:0:1:0:0:0:1", "2001:db8:0:1::1");
+	check_ip("2001:db8:0:0:1:0:0:1", "2001:db8::1:0:0:1");
+	check_ip("2001:0:0:1:0:0:0:0", "2001:0:0:1::");
+	check_ip("2001:db8:1:2:3:4:5:0", "2001:db8:1:2:3:4:5:0");
+	check_ip("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff");
+}
+
+/* The IPv4 parser against inet_pton on random dotted strings. */
+static void test_ip_parse_v4(void **state)
+{
+	(void)state;
+	static const char alphabet[] = "0123456789.0123456789.1205";
+	char buf[20];
+	srand(4);
+	for (int iter = 0; iter < 300000; iter++) {
+		size_t n = (size_t)(1 + rand() % 17);
+		for (size_t i = 0; i < n; i++)
+			buf[i] = alphabet[rand() % (sizeof(alphabet) - 1)];
+		buf[n] = '\0';
+		uint8_t ref[4];
+		struct ps_ip ip;
+		int want = inet_pton(AF_INET, buf, ref) == 1;
+		int got = ps_ip_parse(ps_str(buf, n), &ip) == 0;
+		if (want != got)
+			fail_msg("'%s': inet_pton %d, ours %d", buf, want, got);
+		if (want)
+			assert_memory_equal(ip.a, ref, 4);
+	}
+	check_ip("0.0.0.0", "0.0.0.0");
+	check_ip("255.255.255.255", "255.255.255.255");
+	check_ip("256.1.1.1", NULL);
+	check_ip("01.2.3.4", NULL);
+	check_ip("1.2.3.4.", NULL);
+	check_ip("1..3.4", NULL);
+	check_ip("1234.1.1.1", NULL);
+}
+
+/* IPv4 by hand against inet_ntop, exhaustively over the octet values. */
+static void test_ip_format_v4(void **state)
+{
+	(void)state;
+	for (unsigned v = 0; v < 256; v++) {
+		struct ps_ip ip = { .family = 4, .a = { (uint8_t)v, (uint8_t)(255 - v), (uint8_t)(v * 7), (uint8_t)(v / 3) } };
+		char ours[PS_IP_STRLEN], ref[INET_ADDRSTRLEN];
+		size_t n = ps_ip_format(&ip, ours);
+		inet_ntop(AF_INET, ip.a, ref, sizeof(ref));
+		assert_string_equal(ours, ref);
+		assert_int_equal(n, strlen(ref));
+	}
+}
+
 static void test_rfc3339(void **state)
 {
 	(void)state;
@@ -151,6 +231,9 @@ int main(void)
 		cmocka_unit_test(test_slice_tokens),
 		cmocka_unit_test(test_parse_u64),
 		cmocka_unit_test(test_ip),
+		cmocka_unit_test(test_ip_format_v6),
+		cmocka_unit_test(test_ip_format_v4),
+		cmocka_unit_test(test_ip_parse_v4),
 		cmocka_unit_test(test_rfc3339),
 		cmocka_unit_test(test_local_time),
 		cmocka_unit_test(test_bsd_stamp),

@@ -2,8 +2,12 @@
 # capture.sh - regenerate the real authentication-log captures in this directory.
 #
 # What it does (Debian 12, run as root, loopback only):
-#   * makes sure systemd-journald is running (starts it by hand if not, and
-#     leaves it running, together with the /dev/log symlink it needs);
+#   * makes sure the machine's systemd-journald is running (starts it by hand
+#     if not, and leaves it running, with the /dev/log symlink it needs);
+#   * re-executes itself in a private mount namespace (unshare -m) with tmpfs
+#     over /run/systemd/journal, /run/log/journal and /var/log/journal and its
+#     own systemd-journald there, so the capture only contains lines caused by
+#     this script even if other things log on the machine at the same time;
 #   * starts rsyslogd (imjournal) for the duration of the run, if installed;
 #   * creates throw-away test users/groups (all named pst*), a sudoers.d file,
 #     client keys, a user CA and several sshd instances on 127.0.0.1:2222-2227
@@ -35,7 +39,7 @@ TFLAGS=()
 for i in "${IDENTS[@]}"; do TFLAGS+=(-t "$i"); done
 
 TEST_USERS=(pstalice pstbob pstcarol pstdave pstfrank pstfrank2 pstsys)
-TEST_GROUPS=(pstgroup pstgroup2 pstgroupx)
+TEST_GROUPS=(pstgroup pstgroup2 pstgroupx pstalice pstbob pstcarol pstdave pstfrank pstfrank2 pstsys)
 SUDOERS_FILE=/etc/sudoers.d/zz-pamsignal-capture
 PORTS=(2222 2223 2224 2225 2226 2227)
 
@@ -65,6 +69,25 @@ done
 for p in "${PORTS[@]}"; do
     ss -Hltn "sport = :$p" | grep -q . && die "port $p already in use"
 done
+
+# ---------------------------------------------------------------- main journald
+# The machine's own journald: started if missing and left running (it is not
+# used for the capture itself, see "private journald" below).
+if ! running systemd-journal || [ ! -S /run/systemd/journal/socket ]; then
+    log "starting systemd-journald (left running afterwards)"
+    mkdir -p /run/systemd/journal
+    setsid /lib/systemd/systemd-journald </dev/null >/dev/null 2>&1 &
+    for _ in 1 2 3 4 5 6 7 8 9 10; do
+        [ -S /run/systemd/journal/dev-log ] && break; sleep 0.3
+    done
+fi
+[ -e /dev/log ] || ln -s /run/systemd/journal/dev-log /dev/log
+[ -e /run/log/journal ] || mkdir -p /run/log/journal
+
+# Everything below runs in a private mount namespace (see private journald).
+if [ -z "${PAMSIG_CAPTURE_NS:-}" ]; then
+    exec unshare --mount --propagation private env PAMSIG_CAPTURE_NS=1 /bin/bash "$0" "$@"
+fi
 
 WORK=$(mktemp -d /tmp/pamsignal-capture.XXXXXX)
 chmod 755 "$WORK"
@@ -104,56 +127,95 @@ cleanup() {
     for p in "${STARTED_PIDS[@]}"; do kill "$p" 2>/dev/null; done
     sleep 1
     for p in "${STARTED_PIDS[@]}"; do kill -9 "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+    # sudo time stamp / lecture files of the test users (named by user name
+    # or uid), unless such a file already existed before the run
+    for u in "${TEST_USERS[@]}" $(cat "$WORK/test-uids" 2>/dev/null); do
+        for d in "${SUDO_STATE_DIRS[@]}"; do
+            [ -e "$d/$u" ] || continue
+            grep -qxF -- "$u" "$WORK/backup/ls$(echo "$d" | tr / _)" 2>/dev/null || rm -rf -- "${d:?}/$u"
+        done
+    done
     for u in "${TEST_USERS[@]}"; do
         getent passwd "$u" >/dev/null && userdel -r -f "$u" 2>/dev/null
         rm -f "/var/mail/$u"
-    done
-    for d in "${SUDO_STATE_DIRS[@]}"; do
-        [ -d "$d" ] || continue
-        ls -A "$d" | while read -r e; do
-            grep -qxF -- "$e" "$WORK/backup/ls$(echo "$d" | tr / _)" 2>/dev/null || rm -rf -- "${d:?}/$e"
-        done
     done
     for g in "${TEST_GROUPS[@]}"; do
         getent group "$g" >/dev/null && groupdel "$g" 2>/dev/null
     done
     rm -f "$SUDOERS_FILE"
+    for f in /etc/subuid /etc/subgid; do
+        [ -e "$f" ] || continue
+        for u in "${TEST_USERS[@]}"; do
+            grep -q "^$u:" "$f" && sed -i "/^$u:/d" "$f"
+        done
+    done
+    # The /etc/*- backup files are only put back if the user database is
+    # exactly as before (if something else changed it meanwhile, the backups
+    # written by that change are left alone).
+    local same=1
     for f in /etc/passwd /etc/group /etc/shadow /etc/gshadow /etc/subuid /etc/subgid; do
         b="$WORK/backup/orig$(echo "$f" | tr / _)"
         [ -e "$b" ] || continue
-        cmp -s "$b" "$f" || echo "capture.sh: WARNING: $f differs from its state before the run" >&2
+        if ! cmp -s "$b" "$f"; then
+            same=0
+            echo "capture.sh: WARNING: $f differs from its state before the run (changed by something else?)" >&2
+        fi
     done
     for f in "${BACKUP_FILES[@]}"; do
         b="$WORK/backup/$(echo "$f" | tr / _)"
-        if [ -e "$b" ]; then cp -a "$b" "$f"; fi
+        [ -e "$b" ] || continue
+        case $f in /etc/*) [ "$same" = 1 ] || continue;; esac
+        cp -a "$b" "$f"
     done
-    rm -f /run/dbus/pid /run/dbus/system_bus_socket
+    # the system bus socket only if it was our dbus-daemon's (S120)
+    [ -n "${DBUS_PID:-}" ] && rm -f /run/dbus/system_bus_socket
     for d in "${CREATED_RUNDIRS[@]}"; do
-        [ -d "$d" ] && find "$d" -depth -type d -empty -delete 2>/dev/null
+        [ -d "$d" ] || continue
+        case $d in
+            /run/systemd/seats|/run/systemd/sessions|/run/systemd/users|/run/systemd/inhibit|\
+            /run/systemd/machines|/run/systemd/netif|/run/systemd/shutdown|/run/systemd/ask-password)
+                # only logind (which we started and stopped) writes state here
+                rm -rf "$d";;
+            *)  find "$d" -depth -type d -empty -delete 2>/dev/null;;
+        esac
     done
     rm -rf "$WORK"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# ---------------------------------------------------------------- journald
-if ! running systemd-journal || [ ! -S /run/systemd/journal/socket ]; then
-    log "starting systemd-journald (left running afterwards)"
-    mkdir -p /run/systemd/journal
-    setsid /lib/systemd/systemd-journald </dev/null >/dev/null 2>&1 &
-    for _ in 1 2 3 4 5 6 7 8 9 10; do
-        [ -S /run/systemd/journal/dev-log ] && break; sleep 0.3
-    done
+# ---------------------------------------------------------------- private journald
+# Start our own journald in this (private) mount namespace: tmpfs over the
+# journal socket and storage directories, so only what this script causes
+# lands in the captured journal, whatever else runs on the machine.
+for d in /run/systemd/journal /run/log/journal /var/log/journal; do
+    [ -d "$d" ] && mount -t tmpfs -o mode=0755 tmpfs "$d"
+done
+mkdir -p /run/systemd/journal
+/lib/systemd/systemd-journald </dev/null >/dev/null 2>&1 &
+STARTED_PIDS+=($!)
+for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+    [ -S /run/systemd/journal/dev-log ] && [ -S /run/systemd/journal/io.systemd.journal ] && break
+    sleep 0.3
+done
+[ -S /run/systemd/journal/dev-log ] || die "private journald did not start"
+if [ "$(readlink -f /dev/log)" != /run/systemd/journal/dev-log ]; then
+    mount --bind /run/systemd/journal/dev-log /dev/log
 fi
-[ -e /dev/log ] || ln -s /run/systemd/journal/dev-log /dev/log
 journalctl --sync
 
-last_cursor() { journalctl -q -n 0 --show-cursor --no-pager 2>/dev/null | sed -n 's/^-- cursor: //p'; }
-START_CURSOR=$(last_cursor)
-
-after_start() {  # journalctl args selecting everything since START_CURSOR
-    if [ -n "$START_CURSOR" ]; then echo "--after-cursor=$START_CURSOR"; fi
+# "Now" as a journalctl --since argument: 1 us after the realtime stamp of the
+# newest journal entry (the t= field of its cursor).  Not --after-cursor:
+# journalctl 252 combined with -t matches drops the first matching entry
+# after the cursor when the cursor entry itself does not match.
+since_now() {
+    local t
+    t=$(journalctl -q -n 0 --show-cursor --no-pager 2>/dev/null | sed -n 's/^-- cursor: .*;t=\([0-9a-f]*\);.*/\1/p')
+    [ -n "$t" ] || { echo "--since=@0"; return; }
+    t=$(( 0x$t + 1 ))
+    printf -- '--since=@%d.%06d\n' $(( t / 1000000 )) $(( t % 1000000 ))
 }
+START_SINCE=$(since_now)
 
 # ---------------------------------------------------------------- rsyslog
 if command -v rsyslogd >/dev/null; then
@@ -280,11 +342,11 @@ chmod 755 "$WORK/askpass" "$WORK"/*.py
 
 # ssh client with password supplied through SSH_ASKPASS (each prompt answered)
 sshpw() {  # sshpw PASSWORD PORT ssh-args...
-    local pw=$1 port=$2; shift 2
+    local pw=$1 port=$2 pref=${PREF:-password}; shift 2
     PST_PW=$pw SSH_ASKPASS="$WORK/askpass" SSH_ASKPASS_REQUIRE=force DISPLAY=none \
     timeout 40 setsid -w ssh -p "$port" -F /dev/null \
         -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR \
-        -o PubkeyAuthentication=no -o PreferredAuthentications=password "$@" </dev/null
+        -o PubkeyAuthentication=no -o PreferredAuthentications="$pref" "$@" </dev/null
 }
 sshkey() {  # sshkey PORT ssh-args...
     local port=$1; shift
@@ -303,20 +365,15 @@ scen() {  # scen ID "title" "what was done"
     SCEN_ORDER+=("$1")
     printf '%s\n' "$2" > "$WORK/scen/$1.title"
     printf '%s\n' "$3" > "$WORK/scen/$1.desc"
-    last_cursor > "$WORK/scen/$1.cursor"
+    since_now > "$WORK/scen/$1.since"
     log "scenario $1: $2"
 }
 endscen() {
     [ -n "$CUR_SCEN" ] || return
     sleep "${1:-0.7}"
     journalctl --sync
-    local c; c=$(cat "$WORK/scen/$CUR_SCEN.cursor")
-    if [ -n "$c" ]; then
-        journalctl --no-pager -q --after-cursor="$c" "${TFLAGS[@]}" -o short-iso-precise \
-            > "$WORK/scen/$CUR_SCEN.lines"
-    else
-        journalctl --no-pager -q "${TFLAGS[@]}" -o short-iso-precise > "$WORK/scen/$CUR_SCEN.lines"
-    fi
+    journalctl --no-pager -q "$(cat "$WORK/scen/$CUR_SCEN.since")" "${TFLAGS[@]}" \
+        -o short-iso-precise > "$WORK/scen/$CUR_SCEN.lines"
     CUR_SCEN=""
 }
 
@@ -351,7 +408,7 @@ stop_sshd() {
 # =============================================================== scenarios
 scen S01 "setup: groupadd/useradd/chpasswd for the test users" \
 "useradd -m -s /bin/bash for pstalice, pstbob, pstcarol, pstdave; passwords set with chpasswd (one call, 4 users); usermod -aG sudo pstalice; sudoers.d rule 'pstdave ALL=(root) /usr/bin/id'."
-for u in pstalice pstbob pstcarol pstdave; do useradd -m -s /bin/bash "$u"; done
+for u in pstalice pstbob pstcarol pstdave; do useradd -m -s /bin/bash "$u"; id -u "$u" >> "$WORK/test-uids"; done
 printf 'pstalice:%s\npstbob:%s\npstcarol:%s\npstdave:%s\n' "$PW_ALICE" "$PW_BOB" "$PW_CAROL" "$PW_DAVE" | chpasswd
 usermod -aG sudo pstalice
 printf 'pstdave ALL=(root) /usr/bin/id\n' > "$SUDOERS_FILE"; chmod 440 "$SUDOERS_FILE"
@@ -371,15 +428,20 @@ install -d -m 700 -o pstbob -g pstbob /home/pstbob/.ssh
 cat "$WORK/keys/ed25519.pub" "$WORK/keys/rsa.pub" > /home/pstbob/.ssh/authorized_keys
 chown pstbob:pstbob /home/pstbob/.ssh/authorized_keys; chmod 600 /home/pstbob/.ssh/authorized_keys
 chmod 644 "$WORK/keys/ca.pub"
+ssh-keygen -q -t ed25519 -N '' -C 'pst-root' -f "$WORK/keys/root"
+cp "$WORK/keys/root.pub" "$WORK/keys/root_authorized_keys"; chmod 600 "$WORK/keys/root_authorized_keys"
 
 # ------------------------------------------------ sshd "main": LogLevel INFO
 MAIN=2222
 scen S10 "sshd main instance start (LogLevel INFO, PermitRootLogin no)" \
-"/usr/sbin/sshd -f CONF with Port 2222, ListenAddress 127.0.0.1, UsePAM yes, PasswordAuthentication yes, KbdInteractiveAuthentication no, PermitRootLogin no."
-start_sshd main $MAIN 'LogLevel INFO
+"/usr/sbin/sshd -f CONF with Port 2222, ListenAddress 127.0.0.1, UsePAM yes, PasswordAuthentication yes, KbdInteractiveAuthentication no, PermitRootLogin no; 'Match User root / AuthorizedKeysFile TMPDIR/keys/root_authorized_keys' and StrictModes no, so a throw-away key can authenticate root without touching /root/.ssh."
+start_sshd main $MAIN "LogLevel INFO
 PasswordAuthentication yes
 KbdInteractiveAuthentication no
-PermitRootLogin no'
+PermitRootLogin no
+StrictModes no
+Match User root
+    AuthorizedKeysFile $WORK/keys/root_authorized_keys"
 endscen
 
 scen S11 "successful password login, run a command" \
@@ -419,9 +481,9 @@ endscen
 
 if "$PY" -c 'import paramiko' 2>/dev/null; then
 scen S18 "user names with control characters, UTF-8, %, very long (sent with paramiko)" \
-"The OpenSSH client refuses such names ('remote username contains invalid characters'), so a paramiko 2.12 client sent one password attempt each for: 'nl<LF>Invalid user root from 10.0.0.1', 'esc<ESC>[31mred<ESC>[0m', 'tab<TAB>x', 'cr<CR>x', 'del<DEL>x', 'utf8-é中' (UTF-8), 'pct%s%n%%', 'root<LF>' , 'quote\"dq' and a 300 character name."
+"The OpenSSH client refuses such names ('remote username contains invalid characters'), so a paramiko 2.12 client sent one password attempt each for: 'nl<LF>Invalid user root from 192.0.2.10', 'esc<ESC>[31mred<ESC>[0m', 'tab<TAB>x', 'cr<CR>x', 'del<DEL>x', 'utf8-é中' (UTF-8), 'pct%s%n%%', 'root<LF>' , 'quote\"dq' and a 300 character name."
 long=$(printf 'L%.0s' $(seq 1 300))
-"$PY" "$WORK/oddusers.py" $MAIN 'nl\nInvalid user root from 10.0.0.1' 'esc\x1b[31mred\x1b[0m' \
+"$PY" "$WORK/oddusers.py" $MAIN 'nl\nInvalid user root from 192.0.2.10' 'esc\x1b[31mred\x1b[0m' \
     'tab\tx' 'cr\rx' 'del\x7fx' 'utf8-\u00e9\u4e2d' 'pct%s%n%%' 'root\n' 'quote"dq' "$long" >/dev/null
 endscen
 fi
@@ -429,6 +491,11 @@ fi
 scen S19 "root login refused (PermitRootLogin no)" \
 "ssh root@127.0.0.1 with a password (any password; with PermitRootLogin no sshd refuses regardless)."
 sshpw 'whatever' $MAIN -o NumberOfPasswordPrompts=1 root@127.0.0.1 true
+endscen
+
+scen S19b "root publickey login refused (PermitRootLogin no, valid key)" \
+"ssh -i root key root@127.0.0.1 true: the key is valid (see the Match block), so sshd authenticates it and then refuses root."
+sshkey $MAIN -i "$WORK/keys/root" root@127.0.0.1 true 2>/dev/null
 endscen
 
 scen S20 "TCP connection closed before sending anything" \
@@ -531,11 +598,14 @@ endscen
 # ------------------------------------------------ sshd "verbose": LogLevel VERBOSE
 VERB=2223
 scen S40 "sshd verbose instance start (LogLevel VERBOSE, TrustedUserCAKeys)" \
-"/usr/sbin/sshd -f CONF with Port 2223, LogLevel VERBOSE, PasswordAuthentication yes, TrustedUserCAKeys set (user CA key), PermitRootLogin default (prohibit-password)."
+"/usr/sbin/sshd -f CONF with Port 2223, LogLevel VERBOSE, PasswordAuthentication yes, KbdInteractiveAuthentication yes, TrustedUserCAKeys set (user CA key), PermitRootLogin default (prohibit-password)."
 start_sshd verbose $VERB "LogLevel VERBOSE
 PasswordAuthentication yes
-KbdInteractiveAuthentication no
-TrustedUserCAKeys $WORK/keys/ca.pub"
+KbdInteractiveAuthentication yes
+TrustedUserCAKeys $WORK/keys/ca.pub
+StrictModes no
+Match User root
+    AuthorizedKeysFile $WORK/keys/root_authorized_keys"
 endscen
 
 scen S41 "VERBOSE: successful password login + command" \
@@ -565,6 +635,12 @@ sshpw 'wrong-password' $VERB -o NumberOfPasswordPrompts=2 pstcarol@127.0.0.1 tru
 sshpw 'wrong-password' $VERB -o NumberOfPasswordPrompts=1 nosuchuser@127.0.0.1 true
 endscen
 
+scen S45b "VERBOSE: keyboard-interactive/pam failures then success for an existing user" \
+"ssh -o PreferredAuthentications=keyboard-interactive pstcarol@127.0.0.1, 2 wrong passwords; then pstalice with the right one (compare S57, LogLevel INFO)."
+PREF=keyboard-interactive sshpw 'wrong-password' $VERB -o NumberOfPasswordPrompts=2 pstcarol@127.0.0.1 true
+PREF=keyboard-interactive sshpw "$PW_ALICE" $VERB pstalice@127.0.0.1 true
+endscen
+
 scen S46 "VERBOSE: publickey only client with no acceptable key" \
 "ssh -i wrong (BatchMode, publickey only) pstbob@127.0.0.1: server refuses key, client gives up."
 sshkey $VERB -i "$WORK/keys/wrong" pstbob@127.0.0.1 true 2>/dev/null
@@ -588,6 +664,11 @@ scen S50 "VERBOSE: root login with a password under prohibit-password" \
 sshpw 'whatever' $VERB -o NumberOfPasswordPrompts=1 root@127.0.0.1 true
 endscen
 
+scen S50b "VERBOSE: root publickey login accepted (PermitRootLogin prohibit-password)" \
+"ssh -i root key root@127.0.0.1 id against the default PermitRootLogin prohibit-password."
+sshkey $VERB -i "$WORK/keys/root" root@127.0.0.1 id >/dev/null
+endscen
+
 scen S51 "sshd verbose instance stopped" "kill \$(cat PidFile)."
 stop_sshd verbose
 endscen
@@ -603,17 +684,17 @@ endscen
 
 scen S56 "keyboard-interactive/pam success" \
 "ssh -o PreferredAuthentications=keyboard-interactive pstalice@127.0.0.1 true, right password."
-sshpw "$PW_ALICE" $KBD -o PreferredAuthentications=keyboard-interactive pstalice@127.0.0.1 true
+PREF=keyboard-interactive sshpw "$PW_ALICE" $KBD pstalice@127.0.0.1 true
 endscen
 
 scen S57 "keyboard-interactive/pam failures for an existing user" \
-"same, 3 wrong passwords (NumberOfPasswordPrompts=3)."
-sshpw 'wrong-password' $KBD -o PreferredAuthentications=keyboard-interactive -o NumberOfPasswordPrompts=3 pstcarol@127.0.0.1 true
+"same, 3 wrong passwords (NumberOfPasswordPrompts=3). At LogLevel INFO sshd logs failed non-password attempts of a *valid* user only at VERBOSE (until failures >= MaxAuthTries/2), so only PAM's 'error: PAM: Authentication failure' lines show; compare S45b and S58."
+PREF=keyboard-interactive sshpw 'wrong-password' $KBD -o NumberOfPasswordPrompts=3 pstcarol@127.0.0.1 true
 endscen
 
 scen S58 "keyboard-interactive/pam failure for an invalid user" \
 "same, user nosuchuser, 2 wrong passwords."
-sshpw 'wrong-password' $KBD -o PreferredAuthentications=keyboard-interactive -o NumberOfPasswordPrompts=2 nosuchuser@127.0.0.1 true
+PREF=keyboard-interactive sshpw 'wrong-password' $KBD -o NumberOfPasswordPrompts=2 nosuchuser@127.0.0.1 true
 endscen
 
 scen S59 "sshd kbdint instance stopped" "kill \$(cat PidFile)."
@@ -736,8 +817,8 @@ pty -u pstcarol '[["expect","password for pstcarol: "],["send","'"$PW_CAROL"'\n"
 endscen
 
 scen S86 "sudo: command not allowed (sudoers only permits /usr/bin/id), then the allowed one" \
-"ptydrive as pstdave: sudo cat /etc/shadow (right password) -> refused; then sudo /usr/bin/id -> allowed."
-pty -u pstdave '[["expect","password for pstdave: "],["send","'"$PW_DAVE"'\n"]]' -- sh -c 'sudo cat /etc/shadow; sudo /usr/bin/id' >/dev/null
+"ptydrive as pstdave: sudo cat /etc/shadow (right password) -> refused; then sudo /usr/bin/id (sudo asks again: no timestamp is recorded for a refused command) -> allowed."
+pty -u pstdave '[["expect","password for pstdave: "],["send","'"$PW_DAVE"'\n"],["expect","password for pstdave: "],["send","'"$PW_DAVE"'\n"]]' -- sh -c 'sudo cat /etc/shadow; sudo /usr/bin/id' >/dev/null
 endscen
 
 scen S87 "sudo: run as another user (-u pstbob), and a command that does not exist" \
@@ -827,8 +908,9 @@ groupadd -g 4242 pstgroup2
 endscen
 
 scen S111 "useradd with home, comment, shell, supplementary group; system user" \
-"useradd -m -c 'Frank Test' -s /bin/sh -G pstgroup pstfrank; useradd --system --no-create-home -s /usr/sbin/nologin pstsys."
-useradd -m -c 'Frank Test' -s /bin/sh -G pstgroup pstfrank
+"useradd -m -K SUB_UID_COUNT=0 -K SUB_GID_COUNT=0 -c 'Frank Test' -s /bin/sh -G pstgroup pstfrank (no subordinate ids, so the later rename leaves nothing behind); chpasswd for pstfrank; useradd --system --no-create-home -s /usr/sbin/nologin pstsys."
+useradd -m -K SUB_UID_COUNT=0 -K SUB_GID_COUNT=0 -c 'Frank Test' -s /bin/sh -G pstgroup pstfrank
+printf 'pstfrank:%s\n' "$PW_FRANK" | chpasswd
 useradd --system --no-create-home -s /usr/sbin/nologin pstsys
 endscen
 
@@ -876,8 +958,9 @@ groupmod -n pstgroupx pstgroup
 endscen
 
 scen S117 "usermod -l (rename user), userdel -r, groupdel" \
-"usermod -l pstfrank2 pstfrank; userdel -r pstfrank2; userdel pstsys; groupdel pstgroup2; groupdel pstgroupx."
+"usermod -l pstfrank2 pstfrank; groupmod -n pstfrank2 pstfrank; userdel -r pstfrank2; userdel pstsys; groupdel pstgroup2; groupdel pstgroupx."
 usermod -l pstfrank2 pstfrank
+groupmod -n pstfrank2 pstfrank
 userdel -r pstfrank2 2>/dev/null
 userdel pstsys
 groupdel pstgroup2
@@ -889,7 +972,7 @@ if command -v dbus-daemon >/dev/null && [ ! -S /run/dbus/system_bus_socket ] \
    && ! running systemd-logind; then
 LGD=2227
 scen S120 "systemd-logind started by hand + one ssh login (no systemd PID 1)" \
-"dbus-daemon --system --nofork and SYSTEMD_LOG_TARGET=journal /lib/systemd/systemd-logind started by hand, sshd on 2227 (LogLevel INFO), one password login of pstalice, then all three stopped. logind cannot create sessions without systemd as PID 1 (it must start a session scope unit), so only its start-up lines and pam_systemd's error appear."
+"dbus-daemon --system --nofork and SYSTEMD_LOG_TARGET=journal /lib/systemd/systemd-logind started by hand, sshd on 2227 (LogLevel INFO), one password login of pstalice, then all three stopped. logind cannot create sessions without systemd as PID 1 (it must start a session scope unit), so it logs 'New seat seat0.' and its failures to start user@UID.service and the session-N.scope unit, and pam_systemd logs 'Failed to create session'."
 mkdir -p /run/dbus
 dbus-daemon --system --nofork --nopidfile </dev/null >/dev/null 2>&1 &
 DBUS_PID=$!; STARTED_PIDS+=($DBUS_PID)
@@ -918,8 +1001,7 @@ endscen
 log "writing outputs to $OUT"
 journalctl --sync
 sleep 1
-A=$(after_start)
-J() { journalctl --no-pager -q $A "${TFLAGS[@]}" "$@"; }
+J() { journalctl --no-pager -q "$START_SINCE" "${TFLAGS[@]}" "$@"; }
 J -o short              > "$OUT/journal-short.log"
 J -o short-iso          > "$OUT/journal-short-iso.log"
 J -o short-iso-precise  > "$OUT/journal-short-iso-precise.log"
@@ -942,6 +1024,9 @@ Debian 12 machine (openssh-server 9.2p1-2+deb12u*, sudo 1.9.13p3, util-linux
 2.38.1, shadow/passwd 4.13, systemd-journald 252) driven over loopback by
 `capture.sh` (in this directory; re-runnable, it undoes its changes).
 Nothing was typed by hand or edited; no `logger` lines were used.
+The daemons logged to a systemd-journald 252 instance started by the script
+in a private mount namespace (so unrelated activity on the machine could not
+leak in); daemons log through /dev/log (syslog transport) exactly as usual.
 
 Files:
 
@@ -984,14 +1069,28 @@ cat <<'EOF'
   logged out. Waiting for processes to exit.", "Removed session N."): logind
   needs systemd as PID 1 to create the session scope unit; here PID 1 is a VM
   init, so `pam_systemd` fails ("Failed to create session: ...") and logind
-  only logs its start-up (scenario S120, if dbus was available).
+  only logs "New seat seat0." and its failure to start the user service and
+  the session scope (scenario S120, if dbus was available).
 * **sshd-session / sshd-auth identifiers**: only exist from OpenSSH 9.8 on;
   this machine has 9.2p1, so every line is from `sshd`.
 * **User names with control characters via the OpenSSH client**: `ssh`
   refuses them ("remote username contains invalid characters"), so S18 used
   paramiko as the client; the server side is the real sshd.
+* **"Timeout before authentication for HOST port N"** (S71-S73): not logged.
+  Debian's fix for CVE-2024-6387 (regreSSHion; changelog: "Disable
+  async-signal-unsafe code from the sshsigdie() function") makes the
+  LoginGraceTime alarm handler exit without calling syslog, so a patched
+  Debian 12 sshd logs nothing at all when the grace time expires.
+* **successful `login` of a normal user** logs only the pam_unix session
+  lines: Debian's /etc/login.defs has `LOG_OK_LOGINS no`, so there is no
+  "LOGIN ON pts/N BY user" line; root logins always log "ROOT LOGIN ...".
 * **sudo mail on bad password** (`mail_badpass`): no MTA is installed, so no
   mail; sudo does not log anything about it.
+* **sudo with a nonexistent fully-qualified command** (S87,
+  `sudo /usr/bin/no-such-command`) and **su to a nonexistent user** (S95):
+  both tools only print an error on the terminal; nothing is logged.
+* **real remote addresses / DNS names**: only loopback was allowed, so every
+  address is 127.0.0.1 (sshd's UseDNS is off by default anyway).
 EOF
 } > "$OUT/scenarios.md"
 
