@@ -374,9 +374,11 @@ static int pam_error(struct ps_str rest, struct ps_event *ev)
 
 /*
  * Undo OpenSSH log.c's strnvis(VIS_CSTYLE | VIS_NL | VIS_TAB | VIS_OCTAL):
- * "\\" for a backslash, C escapes, and \ooo for other bytes. Returns the
- * decoded length, or SIZE_MAX if s is not something vis could have written
- * (then the text is kept as logged). out has room for s.n bytes.
+ * a doubled backslash for a backslash, C escapes (\n \r \t \a \b \v \f \0)
+ * and octal \ooo for other bytes. Only what those flags produce is decoded
+ * (\s and \E are not), so a forged line's odd backslashes stay as logged.
+ * Returns the decoded length, or SIZE_MAX if s is not something vis could
+ * have written (then the text is kept as logged). out has room for s.n bytes.
  */
 static size_t unvis(struct ps_str s, char *out)
 {
@@ -398,8 +400,6 @@ static size_t unvis(struct ps_str s, char *out)
 		case 'b': out[o++] = '\b'; break;
 		case 'v': out[o++] = '\v'; break;
 		case 'f': out[o++] = '\f'; break;
-		case 's': out[o++] = ' '; break;
-		case 'E': out[o++] = '\033'; break;
 		default: {
 			/* \ooo, or \0 alone (a NUL not followed by a digit). */
 			unsigned v = 0, d = 0;
