@@ -1,4 +1,5 @@
 /* pamsignal: command dispatch only. */
+#include <locale.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -22,6 +23,10 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+	/* Only for wcwidth() in the terminal table: column widths of UTF-8 text.
+	 * Nothing else here depends on the locale. */
+	if (!setlocale(LC_CTYPE, "C.UTF-8"))
+		setlocale(LC_CTYPE, "");
 	if (argc < 2) {
 		usage(stderr);
 		return PS_EXIT_USAGE;

@@ -6,6 +6,8 @@
 
 #include "util/utf8.h"
 
+#include <wchar.h>
+
 void ps_out_init_fd(struct ps_out *o, int fd, char *buf, size_t cap)
 {
 	*o = (struct ps_out){ .buf = buf, .cap = cap, .fd = fd };
@@ -260,7 +262,9 @@ size_t ps_out_term_str(struct ps_out *o, struct ps_str s, size_t max_cols)
 				esc[2 + k] = hex[(cp >> (12 - 4 * k)) & 15];
 			esc_len = 6;
 		}
-		size_t need = esc_len ? esc_len : 1;
+		/* Wide (CJK) characters take two columns, combining marks none. */
+		int w = esc_len ? (int)esc_len : cp < 0x80 ? 1 : wcwidth((wchar_t)cp);
+		size_t need = w < 0 ? 1 : (size_t)w;
 		/* Keep one column for the ellipsis unless this is the last piece. */
 		bool last = i + len >= s.n;
 		if (cols + need > max_cols - (last ? 0 : 1)) {

@@ -79,9 +79,9 @@ void ps_out_json_str(struct ps_out *o, struct ps_str s);
 /*
  * s for a terminal: control characters, invalid bytes and the Unicode
  * controls that reorder or hide text (C1, bidi overrides, line separators)
- * become visible escapes. Writes at most max_cols columns (one per code
- * point; an escape counts its length), ending with "…" if cut. Returns the
- * number of columns written.
+ * become visible escapes. Writes at most max_cols columns (as wcwidth()
+ * counts them under a UTF-8 LC_CTYPE; an escape counts its length), ending
+ * with "…" if cut. Returns the number of columns written.
  */
 size_t ps_out_term_str(struct ps_out *o, struct ps_str s, size_t max_cols);
 

@@ -5,6 +5,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -149,6 +150,22 @@ static void test_json_fast_path(void **state)
 	ps_out_free(&b);
 }
 
+static void test_term_wide(void **state)
+{
+	(void)state;
+	struct ps_out o;
+	ps_out_init_mem(&o);
+	/* glibc has C.UTF-8 built in; the program selects it the same way. */
+	assert_non_null(setlocale(LC_CTYPE, "C.UTF-8"));
+	ps_out_reset(&o);
+	assert_int_equal(ps_out_term_str(&o, PS_LIT("\xe4\xb8\xad\xe4\xb8\xad"), 10), 4);
+	assert_string_equal(T("\xe4\xb8\xad\xe4\xb8\xad\xe4\xb8\xad", 4), "\xe4\xb8\xad\xe2\x80\xa6");
+	ps_out_reset(&o); /* a combining accent takes no column */
+	assert_int_equal(ps_out_term_str(&o, PS_LIT("e\xcc\x81"), 10), 1);
+	setlocale(LC_CTYPE, "C");
+	ps_out_free(&o);
+}
+
 static void test_fd_out_large(void **state)
 {
 	(void)state;
@@ -173,6 +190,7 @@ int main(void)
 		cmocka_unit_test(test_json_utf8),
 		cmocka_unit_test(test_term),
 		cmocka_unit_test(test_json_fast_path),
+		cmocka_unit_test(test_term_wide),
 		cmocka_unit_test(test_fd_out_large),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
