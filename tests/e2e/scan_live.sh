@@ -12,6 +12,11 @@ if [ "$(id -u)" != 0 ]; then
 	exit 1
 fi
 
+# Test users, the port and sudoers are machine-wide: one run at a time.
+mkdir -p /run/lock
+exec 9> /run/lock/pamsignal-scan-live.lock
+flock -w 600 9 || { not_ok "another scan_live run holds the lock"; finish; exit 1; }
+
 # journald: use the running one, or start one (no systemd as PID 1 here).
 if [ ! -S /run/systemd/journal/socket ] || ! journalctl -q -n 0 > /dev/null 2>&1; then
 	mkdir -p /run/systemd/journal
