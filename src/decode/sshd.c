@@ -84,14 +84,60 @@ static bool is_auth_extra(struct ps_str s)
 		return false;
 	if (t.n == 0)
 		return true;
-	struct ps_str ca_fp = ps_take_last_token(&t), ca_type = PS_STR_NULL;
+	struct ps_str ca_fp = ps_take_last_token(&t);
 	if (!is_fingerprint(ca_fp) || !ps_chop(&t, " "))
 		return false;
-	ca_type = ps_take_last_token(&t);
+	struct ps_str ca_type = ps_take_last_token(&t);
 	if (!is_key_type(ca_type) || !ps_chop(&t, " CA ") || !ps_chop(&t, ")"))
 		return false;
 	struct ps_str serial = ps_take_last_token(&t);
 	return ps_all_digits(serial) && ps_chop(&t, " (serial ") && ps_skip(&t, " ID ");
+}
+
+/*
+ * Attacker text on both sides of a separator can imitate it. Try every
+ * occurrence of sep in rest: read(left, right, e) says whether that split
+ * is a valid reading and fills the scratch event e. Exactly one valid
+ * reading is copied into *ev (returns 1); several mark *ev ambiguous and
+ * change nothing else (returns 2); none returns 0.
+ */
+typedef bool (*split_reader)(struct ps_str left, struct ps_str right, struct ps_event *e);
+
+static int unique_split(struct ps_str rest, const char *sep, split_reader read, struct ps_event *ev)
+{
+	struct ps_event e, found;
+	size_t seplen = strlen(sep);
+	unsigned candidates = 0;
+
+	for (ptrdiff_t at = ps_find(rest, sep); at >= 0 && candidates < 2;
+	     at = ps_find_from(rest, (size_t)at + 1, sep)) {
+		e = *ev;
+		if (!read(ps_head(rest, (size_t)at), ps_tail(rest, (size_t)at + seplen), &e))
+			continue;
+		found = e;
+		candidates++;
+	}
+	if (candidates == 1)
+		*ev = found;
+	else if (candidates > 1)
+		ev->ambiguous = true;
+	return (int)candidates;
+}
+
+/* Left "USER from IP port N", right "" or ": KEY" (auth_log's " ssh2" split). */
+static bool read_auth_log(struct ps_str user, struct ps_str after, struct ps_event *e)
+{
+	struct ps_str extra = PS_STR_NULL;
+	if (after.n > 0) {
+		if (!ps_skip(&after, ": ") || !is_auth_extra(after))
+			return false;
+		extra = after;
+	}
+	if (!ps_chop_from_host_port(&user, e, false) || !e->src_ip.family)
+		return false;
+	e->user = user;
+	e->key = extra;
+	return true;
 }
 
 /*
@@ -115,33 +161,7 @@ static int auth_log(struct ps_str rest, enum ps_kind kind, enum ps_reason reason
 	else
 		ev->reason = reason;
 
-	struct ps_event found = *ev;
-	unsigned candidates = 0;
-	for (ptrdiff_t at = ps_find(rest, " ssh2"); at >= 0;
-	     at = ps_find_from(rest, (size_t)at + 1, " ssh2")) {
-		struct ps_str user = ps_head(rest, (size_t)at);
-		struct ps_str after = ps_tail(rest, (size_t)at + 5), extra = PS_STR_NULL;
-		if (after.n > 0) {
-			if (!ps_skip(&after, ": ") || !is_auth_extra(after))
-				continue;
-			extra = after;
-		}
-		struct ps_event e = *ev;
-		if (!ps_chop_from_host_port(&user, &e, false) || !e.src_ip.family)
-			continue;
-		e.user = user;
-		e.key = extra;
-		found = e;
-		candidates++;
-	}
-	if (candidates == 0)
-		return -EBADMSG;
-	if (candidates > 1) {
-		ev->ambiguous = true;
-		return 1;
-	}
-	*ev = found;
-	return 1;
+	return unique_split(rest, " ssh2", read_auth_log, ev) > 0 ? 1 : -EBADMSG;
 }
 
 /* "USER from IP port N[ ssh2]" or, from older sshd, "USER from IP". */
@@ -163,76 +183,62 @@ static int not_allowed(struct ps_str rest, struct ps_event *ev)
 		return 0;
 	ev->kind = PS_KIND_AUTH_FAILURE;
 	ev->reason = PS_REASON_NOT_ALLOWED;
-	/* Only existing accounts get here, so USER has no spaces. */
+	/* Only existing accounts get here, so USER has no spaces: take the
+	 * source only when what is left of it is such a name. */
+	struct ps_event e = *ev;
 	struct ps_str t = who;
-	if (ps_chop_from_host_port(&t, ev, true) && ps_plausible_name(t))
+	if (ps_chop_from_host_port(&t, &e, true) && ps_plausible_name(t)) {
+		*ev = e;
 		who = t;
+	}
 	ev->user = who;
 	return 1;
 }
 
-/*
- * "CONNID: REASON" where REASON may be the client's text: believe the split
- * only if exactly one ": " leaves a valid connection id on its left.
- */
-static int conn_id_then(struct ps_str rest, const char *sep, struct ps_event *ev,
-			enum ps_conn_who *who, struct ps_str *tail)
+/* Left "CONNID", right the reason (Disconnecting's ": " split). */
+static bool read_conn_id_reason(struct ps_str left, struct ps_str reason, struct ps_event *e)
 {
-	struct ps_event found = *ev;
-	unsigned candidates = 0;
-	size_t seplen = strlen(sep);
-	for (ptrdiff_t at = ps_find(rest, sep); at >= 0;
-	     at = ps_find_from(rest, (size_t)at + 1, sep)) {
-		struct ps_event e = *ev;
-		if (!ps_parse_conn_id(ps_head(rest, (size_t)at), &e, who))
-			continue;
-		found = e;
-		*tail = ps_tail(rest, (size_t)at + seplen);
-		candidates++;
-	}
-	if (candidates == 0)
-		return -EBADMSG;
-	if (candidates > 1) {
-		ev->ambiguous = true;
-		*who = PS_CONN_ANON;
-		*tail = PS_STR_NULL;
-		return 1;
-	}
-	*ev = found;
-	return 1;
+	(void)reason;
+	return ps_parse_conn_id(left, e, NULL);
+}
+
+/* Left "CONNID", right "CODE: REASON" (Received disconnect's ":" split). */
+static bool read_conn_id_code(struct ps_str left, struct ps_str right, struct ps_event *e)
+{
+	return ps_take_digits(&right).n > 0 && ps_starts(right, ":") &&
+	       ps_parse_conn_id(left, e, NULL);
 }
 
 static int disconnecting(struct ps_str rest, struct ps_event *ev)
 {
-	enum ps_conn_who who = PS_CONN_ANON;
-	struct ps_str reason;
-
 	if (ps_skip(&rest, ": ")) {
 		/* OpenSSH < 7.5: "Disconnecting: Too many authentication failures[ for U]". */
-		reason = rest;
-	} else if (ps_skip(&rest, " ")) {
-		/* The reason is sshd's own when it is this one: anchor on it. */
-		if (ps_chop(&rest, ": Too many authentication failures")) {
-			if (!ps_parse_conn_id(rest, ev, &who))
-				return -EBADMSG;
-			reason = PS_LIT("Too many authentication failures");
-		} else if (conn_id_then(rest, ": ", ev, &who, &reason) < 0) {
-			return -EBADMSG;
+		if (!ps_skip(&rest, "Too many authentication failures")) {
+			ev->kind = PS_KIND_PROBE;
+			ev->reason = PS_REASON_PREAUTH_DISCONNECT;
+			return 1;
 		}
-	} else {
+		if (ps_skip(&rest, " for ")) {
+			ps_skip(&rest, "invalid user ");
+			ev->user = rest;
+		}
+	} else if (!ps_skip(&rest, " ")) {
 		return 0;
-	}
-	if (ps_starts(reason, "Too many authentication failures")) {
-		ev->kind = PS_KIND_AUTH_FAILURE;
-		ev->reason = PS_REASON_MAX_ATTEMPTS;
-		if (ps_skip(&reason, "Too many authentication failures for ")) {
-			ps_skip(&reason, "invalid user ");
-			ev->user = reason;
-		}
+	} else if (ps_chop(&rest, ": Too many authentication failures")) {
+		/* "Disconnecting CONNID: REASON": when the reason is this one, sshd's
+		 * own text, anchor on it. */
+		if (!ps_parse_conn_id(rest, ev, NULL))
+			return -EBADMSG;
 	} else {
+		/* Any other reason may be the client's text: split only where certain. */
+		if (unique_split(rest, ": ", read_conn_id_reason, ev) == 0)
+			return -EBADMSG;
 		ev->kind = PS_KIND_PROBE;
 		ev->reason = PS_REASON_PREAUTH_DISCONNECT;
+		return 1;
 	}
+	ev->kind = PS_KIND_AUTH_FAILURE;
+	ev->reason = PS_REASON_MAX_ATTEMPTS;
 	return 1;
 }
 
@@ -258,29 +264,12 @@ static int closed(struct ps_str rest, bool logout_is_close, struct ps_event *ev)
 static int received_disconnect(struct ps_str rest, bool preauth, struct ps_event *ev)
 {
 	/* "CONNID:CODE: REASON"; the code is digits, the reason the client's. */
-	enum ps_conn_who who = PS_CONN_ANON;
-	struct ps_event found = *ev;
-	unsigned candidates = 0;
-	for (ptrdiff_t at = ps_find(rest, ":"); at >= 0; at = ps_find_from(rest, (size_t)at + 1, ":")) {
-		struct ps_str after = ps_tail(rest, (size_t)at + 1);
-		if (ps_take_digits(&after).n == 0 || !ps_starts(after, ":"))
-			continue;
-		struct ps_event e = *ev;
-		enum ps_conn_who w;
-		if (!ps_parse_conn_id(ps_head(rest, (size_t)at), &e, &w))
-			continue;
-		found = e;
-		who = w;
-		candidates++;
-	}
-	if (candidates == 0)
+	int n = unique_split(rest, ":", read_conn_id_code, ev);
+	if (n == 0)
 		return -EBADMSG;
-	if (candidates == 1)
-		*ev = found;
-	else
-		ev->ambiguous = true;
-	if (who == PS_CONN_USER || (who == PS_CONN_ANON && !preauth && !ev->ambiguous))
-		return 0; /* a client saying goodbye after login */
+	/* A client saying goodbye after login: the session end is logged apart. */
+	if (n == 1 && (ps_starts(rest, "user ") || (!preauth && !ps_set(ev->user))))
+		return 0;
 	ev->kind = PS_KIND_PROBE;
 	ev->reason = PS_REASON_PREAUTH_DISCONNECT;
 	return 1;
@@ -549,8 +538,9 @@ static int decode_message(struct ps_str rest, bool preauth, struct ps_event *ev)
 			return -EBADMSG;
 		return probe(ev, PS_REASON_REVERSE_MAPPING);
 	}
-	if (ps_skip(&rest, "Address ") && ps_ends(rest, " - POSSIBLE BREAK-IN ATTEMPT!")) {
+	if (ps_starts(rest, "Address ") && ps_ends(rest, " - POSSIBLE BREAK-IN ATTEMPT!")) {
 		/* "Address IP maps to NAME, but this does not map back to the address - ..." */
+		ps_skip(&rest, "Address ");
 		if (ps_ip_parse(ps_take_token(&rest), &ev->src_ip) < 0)
 			return -EBADMSG;
 		return probe(ev, PS_REASON_REVERSE_MAPPING);

@@ -70,7 +70,7 @@ static void ip_value(struct ps_out *o, const struct ps_ip *ip)
  */
 static void file_value(struct ps_out *o, struct ps_str file)
 {
-	static char src[512], escaped[4 * 512 + 2];
+	static char src[512], escaped[6 * 512 + 2]; /* \\u00XX is the longest escape */
 	static size_t src_n = SIZE_MAX, escaped_n;
 
 	if (file.n == src_n && memcmp(file.p, src, file.n) == 0) {

@@ -156,14 +156,17 @@ static void put_u_escape(struct ps_out *o, uint32_t cp)
 
 /*
  * Code points that are valid UTF-8 but can hide or reorder text when shown:
- * C1 controls, bidi embeddings/overrides/isolates, line/paragraph separators
- * (which also break JavaScript consumers of JSON), BOM.
+ * C1 controls, bidi embeddings/overrides/isolates and marks, line/paragraph
+ * separators (which also break JavaScript consumers of JSON), and the
+ * invisible ones (zero-width space and joiners, word joiner and invisible
+ * operators, soft hyphen, Mongolian vowel separator, BOM) that would let
+ * "r\u200boot" pass for "root".
  */
 static bool is_deceptive(uint32_t cp)
 {
-	return (cp >= 0x80 && cp <= 0x9f) || cp == 0x2028 || cp == 0x2029 ||
-	       (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) ||
-	       cp == 0x200e || cp == 0x200f || cp == 0x061c || cp == 0xfeff;
+	return (cp >= 0x80 && cp <= 0x9f) || cp == 0xad || cp == 0x061c || cp == 0x180e ||
+	       (cp >= 0x200b && cp <= 0x200f) || (cp >= 0x2028 && cp <= 0x202e) ||
+	       (cp >= 0x2060 && cp <= 0x2064) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0xfeff;
 }
 
 /* 1 for the bytes that JSON output copies as they are: printable ASCII but " and \. */

@@ -64,6 +64,9 @@ static void test_json_utf8(void **state)
 	assert_string_equal(J("a\xe2\x80\xae" "b"), "\"a\\u202eb\"");
 	assert_string_equal(J("\xe2\x80\xa8"), "\"\\u2028\"");
 	assert_string_equal(J("\xc2\x9b" "31m"), "\"\\u009b31m\"");
+	/* Invisible characters that would make a name look like another. */
+	assert_string_equal(J("r\xe2\x80\x8boot"), "\"r\\u200boot\"");
+	assert_string_equal(J("ro\xe2\x81\xa0ot\xc2\xad"), "\"ro\\u2060ot\\u00ad\"");
 	ps_out_free(&o);
 }
 
@@ -78,6 +81,8 @@ static void test_term(void **state)
 	assert_string_equal(T("\xff", 20), "\\xff");
 	assert_string_equal(T("x\xe2\x80\xaey", 20), "x\\u202ey");
 	assert_string_equal(T("\xc2\x9b", 20), "\\u009b");
+	assert_string_equal(T("r\xe2\x80\x8boot", 20), "r\\u200boot");
+	assert_string_equal(T("ad\xe2\x80\x8dmin\xef\xbb\xbf", 20), "ad\\u200dmin\\ufeff");
 	/* Truncation ends in an ellipsis and never splits a character or escape. */
 	assert_string_equal(T("abcdefghij", 5), "abcd\xe2\x80\xa6");
 	assert_string_equal(T("abcde", 5), "abcde");
