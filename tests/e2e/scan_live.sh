@@ -4,6 +4,7 @@
 # framings goes through pamsignal scan and must give the expected events.
 # Starts what is not running and puts the machine back as it was.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/journal.sh"
 SUBSEQ="python3 $PS_SOURCE_ROOT/tests/e2e/subseq.py"
 
 if [ "$(id -u)" != 0 ]; then
@@ -17,20 +18,9 @@ mkdir -p /run/lock
 exec 9> /run/lock/pamsignal-scan-live.lock
 flock -w 600 9 || { not_ok "another scan_live run holds the lock"; finish; exit 1; }
 
-# journald: use the running one, or start one (no systemd as PID 1 here).
-if [ ! -S /run/systemd/journal/socket ] || ! journalctl -q -n 0 > /dev/null 2>&1; then
-	mkdir -p /run/systemd/journal
-	/lib/systemd/systemd-journald > /dev/null 2>&1 &
-	jpid=$!
-	at_exit "kill $jpid"
-	for _ in $(seq 50); do [ -S /run/systemd/journal/dev-log ] && break; sleep 0.1; done
-fi
-if [ ! -e /dev/log ]; then
-	ln -sf /run/systemd/journal/dev-log /dev/log
-	at_exit "rm -f /dev/log"
-fi
-check "journald is running" test -S /run/systemd/journal/socket
-cursor=$(journalctl -q -n 0 --show-cursor | sed -n 's/^-- cursor: //p')
+journal_start
+cursor=$(journal_mark start)
+check "journald is running and stores what is logged" test -n "$cursor"
 
 # Test accounts and a sudoers rule, removed at exit.
 pw='Psl-Test-Pw-7'
@@ -99,11 +89,13 @@ except OSError:
     pass
 os.waitpid(pid, 0)
 PY
-sleep 1
+# Everything logged before the end mark is stored once the mark is.
+end=$(journal_mark end)
+check "journald stored the run" test -n "$end"
 
-# No field matches here: systemd 252's --after-cursor with matches drops the
-# first matching entry when the cursor's own entry does not match. scan
-# picks out what it decodes anyway.
+# No field matches with --after-cursor: systemd 252 then drops the first
+# matching entry when the cursor's own entry does not match. scan picks out
+# what it decodes anyway.
 journalctl -q --after-cursor="$cursor" -o export > $TMP/j.export
 journalctl -q --after-cursor="$cursor" -o json > $TMP/j.json
 journalctl -q --after-cursor="$cursor" -o short-iso-precise > $TMP/j.txt
