@@ -11,13 +11,15 @@ static const struct command {
 	const char *summary;
 } commands[] = {
 	{ "scan", ps_cmd_scan, "decode authentication events from log files" },
+	{ "run", ps_cmd_run, "watch this machine live (the daemon, in the foreground)" },
+	{ "check-config", ps_cmd_check_config, "check the configuration file and show what it selects" },
 };
 
 static void usage(FILE *f)
 {
 	fputs("usage: pamsignal COMMAND [OPTIONS]\n\ncommands:\n", f);
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(f, "  %-12s %s\n", commands[i].name, commands[i].summary);
+		fprintf(f, "  %-13s %s\n", commands[i].name, commands[i].summary);
 	fputs("\nSee pamsignal(8). 'pamsignal COMMAND --help' for a command's options.\n", f);
 }
 

@@ -27,6 +27,11 @@ enum ps_kind {
 	PS_KIND_COMMAND,
 	PS_KIND_PROBE,          /* pre-auth activity without a credential attempt */
 	PS_KIND_ACCOUNT_CHANGE,
+	/* About the monitoring itself, from the live daemon: */
+	PS_KIND_SPOOFED_LOG,    /* an entry claimed a watched program but was not written by it */
+	PS_KIND_SOURCE_GAP,     /* entries may have been lost (journal vacuumed, file rotated away) */
+	PS_KIND_LOG_SUPPRESSED, /* journald's rate limit dropped messages */
+	PS_KIND_SOURCE_STATUS,  /* a source went blind or came back */
 	PS_KIND__COUNT
 };
 
@@ -103,6 +108,9 @@ struct ps_event {
 	struct ps_str service;  /* normalised: sshd-session → sshd */
 	struct ps_str program;  /* as logged */
 	int64_t pid;            /* -1: unknown */
+	int64_t sender_uid;     /* journal _UID of a spoofed entry; -1: unknown */
+	struct ps_str sender_exe; /* journal _EXE of a spoofed entry */
+	struct ps_str sender_comm; /* journal _COMM of a spoofed entry */
 	struct ps_str user;     /* the account authenticated or tried; the invoker for sudo/su */
 	struct ps_str target_user;
 	struct ps_ip src_ip;
@@ -116,10 +124,13 @@ struct ps_event {
 	struct ps_str cwd;
 	struct ps_str command;
 	struct ps_str session;
+	int64_t duration_s;     /* session_close: seconds since session_open; -1: unknown */
 	enum ps_action action;
 	struct ps_str group;
 	struct ps_str actor;    /* who made an account change, as logged */
 	uint32_t count;         /* occurrences this event stands for (>= 1) */
+	struct ps_str detail;   /* our own words on a monitoring event (never log text) */
+	struct ps_str source;   /* live daemon: "journal" or the followed file */
 	bool ambiguous;         /* attacker text made fields undecidable; they are left out */
 	struct ps_str file;
 	uint64_t line;          /* 0: unknown */

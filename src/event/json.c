@@ -110,6 +110,9 @@ void ps_event_write_json(struct ps_out *o, const struct ps_event *ev, unsigned f
 	str_field(o, &first, "service", ev->service);
 	str_field(o, &first, "program", ev->program);
 	int_field(o, &first, "pid", ev->pid);
+	int_field(o, &first, "sender_uid", ev->sender_uid);
+	str_field(o, &first, "sender_exe", ev->sender_exe);
+	str_field(o, &first, "sender_comm", ev->sender_comm);
 	str_field(o, &first, "user", ev->user);
 	str_field(o, &first, "target_user", ev->target_user);
 	ip_field(o, &first, "src_ip", &ev->src_ip);
@@ -123,16 +126,19 @@ void ps_event_write_json(struct ps_out *o, const struct ps_event *ev, unsigned f
 	str_field(o, &first, "cwd", ev->cwd);
 	str_field(o, &first, "command", ev->command);
 	str_field(o, &first, "session", ev->session);
+	int_field(o, &first, "duration_s", ev->duration_s);
 	name_field(o, &first, "action", ps_action_name(ev->action));
 	str_field(o, &first, "group", ev->group);
 	str_field(o, &first, "actor", ev->actor);
 	if (ev->count > 1)
 		int_field(o, &first, "count", ev->count);
+	str_field(o, &first, "detail", ev->detail);
 	if (ev->ambiguous) {
 		KEY(o, &first, "ambiguous");
 		ps_out_puts(o, "true");
 	}
 	if (full) {
+		str_field(o, &first, "source", ev->source);
 		if (ps_set(ev->file)) {
 			KEY(o, &first, "file");
 			file_value(o, ev->file);

@@ -49,6 +49,7 @@ static void detail(struct ps_out *o, const struct ps_event *ev)
 		{ "", ev->method }, { "key ", ev->key }, { "tty ", ev->tty },
 		{ "cwd ", ev->cwd }, { "cmd ", ev->command }, { "session ", ev->session },
 		{ "group ", ev->group }, { "by ", ev->actor }, { "host ", ev->src_host },
+		{ "", ev->detail }, { "exe ", ev->sender_exe },
 	};
 	size_t budget = 80;
 	bool any = false;
@@ -65,6 +66,12 @@ static void detail(struct ps_out *o, const struct ps_event *ev)
 		ps_out_puts(o, parts[i].label);
 		size_t used = ps_out_term_str(o, parts[i].v, budget);
 		budget = used < budget ? budget - used : 0;
+		any = true;
+	}
+	if (ev->duration_s >= 0) {
+		ps_out_puts(o, any ? " after " : "after ");
+		ps_out_u64(o, (uint64_t)ev->duration_s);
+		ps_out_putc(o, 's');
 		any = true;
 	}
 	if (ev->count > 1) {

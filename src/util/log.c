@@ -26,3 +26,11 @@ void ps_log_warn(const char *fmt, ...)
 	vlog("warning: ", fmt, ap);
 	va_end(ap);
 }
+
+void ps_log_info(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vlog("", fmt, ap);
+	va_end(ap);
+}

@@ -7,5 +7,6 @@
 
 __attribute__((format(printf, 1, 2))) void ps_log_error(const char *fmt, ...);
 __attribute__((format(printf, 1, 2))) void ps_log_warn(const char *fmt, ...);
+__attribute__((format(printf, 1, 2))) void ps_log_info(const char *fmt, ...);
 
 #endif

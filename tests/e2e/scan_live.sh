@@ -5,6 +5,7 @@
 # Starts what is not running and puts the machine back as it was.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/journal.sh"
+. "$(dirname "$0")/machine.sh"
 SUBSEQ="python3 $PS_SOURCE_ROOT/tests/e2e/subseq.py"
 
 if [ "$(id -u)" != 0 ]; then
@@ -13,52 +14,14 @@ if [ "$(id -u)" != 0 ]; then
 	exit 1
 fi
 
-# Test users, the port and sudoers are machine-wide: one run at a time.
-mkdir -p /run/lock
-exec 9> /run/lock/pamsignal-scan-live.lock
-flock -w 600 9 || { not_ok "another scan_live run holds the lock"; finish; exit 1; }
-
+take_machine_lock
 journal_start
 cursor=$(journal_mark start)
 check "journald is running and stores what is logged" test -n "$cursor"
 
-# Test accounts and a sudoers rule, removed at exit.
-pw='Psl-Test-Pw-7'
-for u in psl_alice psl_bob; do
-	userdel -r "$u" > /dev/null 2>&1 || true
-	useradd -m -s /bin/bash "$u"
-	at_exit "userdel -r $u > /dev/null 2>&1"
-	echo "$u:$pw" | chpasswd
-done
-echo 'psl_alice ALL=(ALL) /usr/bin/id' > /etc/sudoers.d/psl-test
-chmod 440 /etc/sudoers.d/psl-test
-at_exit "rm -f /etc/sudoers.d/psl-test"
-
-# A private sshd: own config, host key, port and pid file.
-mkdir -p /run/sshd
-port=2299
-ssh-keygen -q -t ed25519 -N '' -f $TMP/hostkey
-cat > $TMP/sshd_config <<CFG
-Port $port
-ListenAddress 127.0.0.1
-HostKey $TMP/hostkey
-PidFile $TMP/sshd.pid
-UsePAM yes
-PasswordAuthentication yes
-KbdInteractiveAuthentication no
-PermitRootLogin no
-LogLevel VERBOSE
-CFG
-/usr/sbin/sshd -f $TMP/sshd_config
-at_exit 'kill $(cat '"$TMP"'/sshd.pid)'
-for _ in $(seq 50); do [ -s $TMP/sshd.pid ] && break; sleep 0.1; done
-check "sshd started" test -s $TMP/sshd.pid
-
-ssh_opts=(-p $port -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR
-	-o ConnectTimeout=5 -o NumberOfPasswordPrompts=1)
-ssh-keygen -q -t ed25519 -N '' -f $TMP/userkey
-install -d -m 700 -o psl_bob -g psl_bob ~psl_bob/.ssh
-install -m 600 -o psl_bob -g psl_bob $TMP/userkey.pub ~psl_bob/.ssh/authorized_keys
+make_test_users
+start_test_sshd 2299
+check "sshd started" test $? -eq 0
 
 sshpass -p "$pw" ssh "${ssh_opts[@]}" -o PubkeyAuthentication=no psl_alice@127.0.0.1 true
 check "password login" test $? -eq 0
@@ -74,21 +37,7 @@ check "sudo as allowed" test $? -eq 0
 runuser -u psl_alice -- sh -c "echo wrong | sudo -S -k -p '' /usr/bin/id" > /dev/null 2>&1
 runuser -u psl_bob -- sh -c "echo '$pw' | sudo -S -k -p '' /usr/bin/id" > /dev/null 2>&1
 
-# su reads the password from a terminal: give it one.
-python3 - "$pw" <<'PY'
-import os, pty, sys, time
-pid, fd = pty.fork()
-if pid == 0:
-    os.execvp("runuser", ["runuser", "-u", "psl_bob", "--", "su", "psl_alice", "-c", "true"])
-time.sleep(1)
-os.write(fd, (sys.argv[1] + "\n").encode())
-try:
-    while os.read(fd, 1024):
-        pass
-except OSError:
-    pass
-os.waitpid(pid, 0)
-PY
+su_with_pty psl_bob psl_alice "$pw"
 # Everything logged before the end mark is stored once the mark is.
 end=$(journal_mark end)
 check "journald stored the run" test -n "$end"

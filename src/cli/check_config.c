@@ -1,0 +1,148 @@
+/*
+ * pamsignal check-config [-c FILE]
+ *
+ * Loads the configuration as the daemon would and reports every problem on
+ * standard error as FILE:LINE: error|warning: message. When it is valid
+ * (warnings allowed), prints what would run on standard output and exits 0;
+ * invalid or unreadable: 1; usage errors: 2.
+ */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "config/config.h"
+#include "util/log.h"
+
+struct counts {
+	unsigned errors, warnings;
+};
+
+static void print_diag(enum ps_diag_level level, const char *file, unsigned line, const char *msg, void *arg)
+{
+	struct counts *c = arg;
+	const char *what = level == PS_DIAG_ERROR ? "error" : "warning";
+	if (level == PS_DIAG_ERROR)
+		c->errors++;
+	else
+		c->warnings++;
+	if (!file)
+		fprintf(stderr, "pamsignal: %s: %s\n", what, msg);
+	else if (line)
+		fprintf(stderr, "%s:%u: %s: %s\n", file, line, what, msg);
+	else
+		fprintf(stderr, "%s: %s: %s\n", file, what, msg);
+}
+
+static const char *switch_name(enum ps_switch s)
+{
+	return s == PS_SWITCH_YES ? "yes" : s == PS_SWITCH_NO ? "no" : "auto";
+}
+
+/* 100M rather than 104857600 when it divides evenly. */
+static void print_size(uint64_t n)
+{
+	static const char units[] = "GMK";
+	for (int i = 0; i < 3; i++) {
+		unsigned shift = 30 - 10 * (unsigned)i;
+		if (n >= (1ull << shift) && n % (1ull << shift) == 0) {
+			printf("%" PRIu64 "%c", n >> shift, units[i]);
+			return;
+		}
+	}
+	printf("%" PRIu64, n);
+}
+
+/* One "label: value" line; the values are checked at load (no control characters). */
+__attribute__((format(printf, 2, 3))) static void row(const char *label, const char *fmt, ...)
+{
+	va_list ap;
+	printf("%-17s", label);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+}
+
+static void print_summary(const struct ps_config *cfg)
+{
+	if (cfg->path)
+		row("configuration:", "%s\n", cfg->path);
+	else
+		row("configuration:", "defaults (%s does not exist)\n", PS_CONFIG_DEFAULT_PATH);
+	row("hostname:", "%s\n", cfg->hostname ? cfg->hostname : "(the system's host name)");
+	row("state_dir:", "%s\n", cfg->state_dir);
+
+	row("source journal:", "%s; trusted uids", switch_name(cfg->journal));
+	for (size_t i = 0; i < cfg->n_trusted_uids; i++)
+		printf(" %u", (unsigned)cfg->trusted_uids[i]);
+	printf("; %zu trusted programs\n", cfg->n_programs);
+	row("source file:", "%s:", switch_name(cfg->file));
+	for (char **p = cfg->file_paths; p && *p; p++)
+		printf(" %s", *p);
+	putchar('\n');
+
+	if (cfg->eventlog) {
+		row("output eventlog:", "%s (max_size ", cfg->eventlog_path);
+		print_size(cfg->eventlog_max_size);
+		printf(", keep %u)\n", cfg->eventlog_keep);
+	} else {
+		row("output eventlog:", "no\n");
+	}
+	row("output stdout:", "%s\n", cfg->print ? "yes" : "no");
+}
+
+static void usage(FILE *f)
+{
+	fputs("usage: pamsignal check-config [-c FILE]\n"
+	      "Check the configuration (default " PS_CONFIG_DEFAULT_PATH ") and show what it selects.\n"
+	      "Exit status: 0 valid, 1 invalid, 2 usage error.\n",
+	      f);
+}
+
+int ps_cmd_check_config(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	const char *path = NULL;
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			path = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return PS_EXIT_OK;
+		default:
+			usage(stderr);
+			return PS_EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		ps_log_error("check-config: unexpected argument '%s' (use -c FILE)", argv[optind]);
+		return PS_EXIT_USAGE;
+	}
+
+	struct ps_config cfg;
+	struct counts counts = { 0 };
+	if (ps_config_load(path, &cfg, print_diag, &counts) < 0) {
+		fprintf(stderr, "%s: invalid (%u error%s, %u warning%s)\n", path ? path : PS_CONFIG_DEFAULT_PATH,
+			counts.errors, counts.errors == 1 ? "" : "s", counts.warnings,
+			counts.warnings == 1 ? "" : "s");
+		return PS_EXIT_FAILURE;
+	}
+	print_summary(&cfg);
+	ps_config_free(&cfg);
+	if (fflush(stdout) != 0) {
+		ps_log_error("check-config: writing output failed");
+		return PS_EXIT_FAILURE;
+	}
+	return PS_EXIT_OK;
+}

@@ -1,0 +1,93 @@
+/*
+ * The configuration: /etc/pamsignal/pamsignal.conf, an INI file read with
+ * inih. Every key has a default, so a missing file (when none was named)
+ * means "defaults"; a named file that cannot be read is an error.
+ *
+ * Loading never half-applies: ps_config_load fills a fresh struct, and the
+ * caller swaps it in only when it returned 0 (SIGHUP keeps the old one on
+ * any error).
+ *
+ * The struct owns every string and array in it, each allocated on its own;
+ * ps_config_free releases them all. Keys, defaults and messages are
+ * documented in pamsignal.conf(5); config_keys.c holds the key table.
+ */
+#ifndef PS_CONFIG_CONFIG_H
+#define PS_CONFIG_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define PS_CONFIG_DEFAULT_PATH "/etc/pamsignal/pamsignal.conf"
+
+enum ps_switch { PS_SWITCH_AUTO = 0, PS_SWITCH_YES, PS_SWITCH_NO };
+
+/*
+ * Who may log as a syslog identifier: an entry claiming to be `identifier`
+ * is trusted only if journald's _EXE is one of `exes`. `any_uid` marks
+ * set-user-ID programs (sudo, su, passwd...), whose real uid, and so _UID,
+ * is the invoking user rather than root.
+ */
+struct ps_trusted_program {
+	char *identifier;
+	char **exes;       /* NULL-terminated */
+	bool any_uid;
+};
+
+struct ps_config {
+	char *path;                /* the file read; NULL when running on defaults */
+
+	/* [general] */
+	char *hostname;            /* NULL: gethostname() */
+	char *state_dir;           /* /var/lib/pamsignal */
+
+	/* [source.journal] */
+	enum ps_switch journal;    /* enabled = auto|yes|no (auto: if the journal can be opened) */
+	uid_t *trusted_uids;       /* trusted_uids = 0 ... */
+	size_t n_trusted_uids;
+	/* [source.journal.programs]: identifier = exe [exe...] (replaces that
+	 * identifier's built-in list, or adds an identifier to watch); the
+	 * built-in table of ps_config_defaults comes first. */
+	struct ps_trusted_program *programs;
+	size_t n_programs;
+
+	/* [source.file] */
+	enum ps_switch file;       /* enabled = auto|yes|no (auto: only when the journal is off or unavailable) */
+	char **file_paths;         /* paths = /var/log/auth.log /var/log/secure; NULL-terminated */
+
+	/* [output.eventlog] */
+	bool eventlog;             /* enabled = yes|no */
+	char *eventlog_path;       /* /var/log/pamsignal/events.jsonl */
+	uint64_t eventlog_max_size;/* max_size = 100M (bytes; K, M, G suffixes) */
+	unsigned eventlog_keep;    /* keep = 5 rotated files */
+
+	/* [output.stdout] */
+	bool print;                /* enabled = yes|no: the terminal table of notable events */
+};
+
+/* Diagnostics: file may be NULL (defaults), line 0 when not line-bound. */
+enum ps_diag_level { PS_DIAG_ERROR, PS_DIAG_WARNING };
+typedef void (*ps_config_diag_fn)(enum ps_diag_level level, const char *file, unsigned line,
+				  const char *msg, void *arg);
+
+/* The defaults alone (cfg->path NULL). Aborts if the few hundred bytes they
+ * need cannot be allocated; ps_config_load reports -ENOMEM instead. */
+void ps_config_defaults(struct ps_config *cfg);
+
+/*
+ * Load path over the defaults. path NULL: PS_CONFIG_DEFAULT_PATH if it
+ * exists, else defaults alone. Reports every problem through diag (not just
+ * the first), then returns 0, or -EINVAL if any was an error, or -errno if
+ * the file could not be read. On error *cfg is freed and zeroed.
+ */
+int ps_config_load(const char *path, struct ps_config *cfg, ps_config_diag_fn diag, void *arg);
+
+void ps_config_free(struct ps_config *cfg);
+
+/* The trusted-program entry for a syslog identifier (len bytes, not
+ * NUL-terminated), or NULL. A linear scan of a short table. */
+const struct ps_trusted_program *ps_config_program(const struct ps_config *cfg, const char *identifier,
+						   size_t len);
+
+#endif

@@ -1,0 +1,108 @@
+/*
+ * Internals of the configuration module, shared by config.c (the file:
+ * opening, permissions, lines), config_keys.c (sections, keys, values) and
+ * config_defaults.c. The unit test includes it to load with an extra key;
+ * nothing else should.
+ */
+#ifndef PS_CONFIG_CONFIG_INTERNAL_H
+#define PS_CONFIG_CONFIG_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/stat.h>
+
+#include "config/config.h"
+
+enum ps_cfg_section {
+	PS_SEC_NONE = -2,    /* before the first [section] */
+	PS_SEC_UNKNOWN = -1, /* inside a section already reported as unknown */
+	PS_SEC_GENERAL = 0,
+	PS_SEC_JOURNAL,
+	PS_SEC_PROGRAMS,
+	PS_SEC_FILE,
+	PS_SEC_EVENTLOG,
+	PS_SEC_STDOUT,
+	PS_SEC_COUNT,
+};
+
+struct ps_cfg_loader;
+
+struct ps_cfg_key {
+	enum ps_cfg_section section;
+	const char *name;
+	/* Parse value into ld->cfg. Returns 0, -EINVAL after reporting the
+	 * problem through ps_cfg_report(), or -ENOMEM. */
+	int (*set)(struct ps_cfg_loader *ld, const struct ps_cfg_key *key, const char *value);
+	size_t field; /* offsetof(struct ps_config, ...), for setters several keys share */
+	/* Holds a credential (webhook tokens, ...): the file then must not be
+	 * world-readable, and loading warns when it is. */
+	bool secret;
+};
+
+#define PS_CFG_MAX_KEYS 64
+#define PS_CFG_NAME_MAX 64 /* longest key or section name, with its NUL */
+
+struct ps_cfg_loader {
+	struct ps_config *cfg;
+	const struct ps_cfg_key *keys;
+	size_t n_keys;
+	ps_config_diag_fn diag;
+	void *arg;
+	const char *file;
+
+	/* The whole file, and the reader's position in it. */
+	const char *text;
+	size_t len, pos;
+	unsigned line; /* the line inih is handling now */
+	enum ps_cfg_section section;
+	char key[PS_CFG_NAME_MAX]; /* the key as the reader split it */
+
+	unsigned errors, warnings;
+	bool oom;
+	unsigned key_line[PS_CFG_MAX_KEYS]; /* where each key was set: duplicate warnings */
+	unsigned *program_line;             /* the same for cfg->programs; 0: built in */
+	size_t program_line_cap;
+	const char *secret_key;             /* the first secret key set, and its line */
+	unsigned secret_line;
+};
+
+/* The real key table (config_keys.c). */
+extern const struct ps_cfg_key ps_cfg_keys[];
+extern const size_t ps_cfg_n_keys;
+
+/* ps_config_load() with a key table of the caller's (n_keys <= PS_CFG_MAX_KEYS). */
+int ps_cfg_load(const char *path, struct ps_config *cfg, const struct ps_cfg_key *keys, size_t n_keys,
+		ps_config_diag_fn diag, void *arg);
+
+/* Fill a zeroed cfg with the defaults. 0 or -ENOMEM (cfg then holds what
+ * was allocated; ps_config_free() releases it). */
+int ps_cfg_defaults(struct ps_config *cfg);
+
+/* Counts the problem and passes it to the caller's diag; line 0: the file as a whole. */
+__attribute__((format(printf, 4, 5))) void ps_cfg_report(struct ps_cfg_loader *ld, enum ps_diag_level level,
+							 unsigned line, const char *fmt, ...);
+
+/* s made safe to quote in a message: bytes outside printable ASCII as \xNN,
+ * cut after about 60 characters. Returns buf. */
+#define PS_CFG_QUOTE_MAX 80
+char *ps_cfg_quote(char buf[PS_CFG_QUOTE_MAX], const char *s, size_t n);
+
+/* A line "[name]": set ld->section, reporting an unknown name. */
+void ps_cfg_enter_section(struct ps_cfg_loader *ld, const char *name, size_t n);
+/* A line "name = value" in ld->section. */
+void ps_cfg_set_key(struct ps_cfg_loader *ld, const char *name, const char *value);
+const char *ps_cfg_section_name(enum ps_cfg_section s);
+
+/*
+ * Split s at spaces and tabs into a NULL-terminated array of copies. Returns
+ * the number of words or -ENOMEM; free with ps_cfg_strv_free().
+ */
+int ps_cfg_words(const char *s, char ***out);
+void ps_cfg_strv_free(char **v);
+
+/* The file-wide checks, at line 0: who could have written it, and whether
+ * the secrets it holds are readable by everyone. */
+void ps_cfg_check_owner(struct ps_cfg_loader *ld, const struct stat *st, uid_t self);
+void ps_cfg_check_secrets(struct ps_cfg_loader *ld, const struct stat *st);
+
+#endif

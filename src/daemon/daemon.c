@@ -1,0 +1,360 @@
+/* The daemon's life: setup, the event loop, checkpoints, reload and exit. */
+#include "daemon/daemon.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <systemd/sd-daemon.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "daemon/daemon_int.h"
+#include "event/text.h"
+#include "source/trust.h"
+#include "util/log.h"
+
+#define SESSIONS_MAX 4096
+#define LATER_US (200 * 1000)        /* retry of a failed flush or a busy checkpoint */
+#define STATUS_EVERY_US (2 * 1000000)
+
+static uint64_t mono_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+static void print_diag(enum ps_diag_level level, const char *file, unsigned line, const char *msg, void *arg)
+{
+	(void)arg;
+	const char *what = level == PS_DIAG_ERROR ? "error" : "warning";
+	if (file && line)
+		fprintf(stderr, "%s:%u: %s: %s\n", file, line, what, msg);
+	else
+		fprintf(stderr, "%s: %s: %s\n", file ? file : "pamsignal", what, msg);
+}
+
+void ps_daemon_status(struct daemon *d, bool force)
+{
+	uint64_t now = mono_us();
+	if (!force && now - d->status_us < STATUS_EVERY_US)
+		return;
+	d->status_us = now;
+	char state[256], status[512];
+	if (d->stalled)
+		snprintf(state, sizeof(state), "STALLED: event log not writable, sources paused");
+	else if (d->journal_wanted && d->journal_blind)
+		snprintf(state, sizeof(state), "BLIND: journal unreadable (%s)%s", d->blind_reason,
+			 d->n_tails ? ", files only" : "");
+	else
+		snprintf(state, sizeof(state), "monitoring");
+	snprintf(status, sizeof(status),
+		 "STATUS=%s; %llu entries, %llu events, %llu spoofed, %llu suppressed, %llu gaps, %zu open sessions",
+		 state, (unsigned long long)d->n.entries, (unsigned long long)d->n.events,
+		 (unsigned long long)d->n.spoofed, (unsigned long long)d->n.suppressed, (unsigned long long)d->n.gaps,
+		 ps_sessions_open(d->sessions));
+	sd_notify(0, status);
+}
+
+/* ---- checkpoints ---- */
+
+static void checkpoint_now(struct daemon *d)
+{
+	int fds[8];
+	int nfds = 0;
+	struct ps_out o;
+
+	ps_sources_save_positions(d);
+	if (d->eventlog) {
+		ps_eventlog_get_mark(d->eventlog, &d->positions.eventlog);
+		if ((nfds = ps_eventlog_sync_fds(d->eventlog, fds, 8)) < 0) {
+			ps_log_error("checkpoint: %s", strerror(-nfds));
+			return;
+		}
+	}
+	ps_out_init_mem(&o);
+	ps_state_write(&o, &d->positions, d->sessions);
+	if (o.error) {
+		ps_out_free(&o);
+		for (int i = 0; i < nfds; i++)
+			close(fds[i]);
+		return;
+	}
+	ps_checkpoint_post(d->checkpoint, o.buf, o.len, fds, (size_t)nfds); /* takes o.buf */
+	d->dirty = false;
+	int err = ps_checkpoint_error(d->checkpoint);
+	if (err)
+		ps_log_error("writing %s: %s", d->state_path, strerror(-err));
+}
+
+/* ---- the loop's one step: read, write, checkpoint ---- */
+
+static void later(struct daemon *d)
+{
+	sd_event_source_set_time_relative(d->later, LATER_US);
+	sd_event_source_set_enabled(d->later, SD_EVENT_ONESHOT);
+}
+
+static int flush_sinks(struct daemon *d)
+{
+	int r = 0;
+	if (d->eventlog && (r = ps_eventlog_flush(d->eventlog)) < 0) {
+		if (!d->stalled)
+			ps_log_error("writing the event log: %s; sources paused until it can be written",
+				     strerror(-r));
+		d->stalled = true;
+		ps_daemon_status(d, true);
+		return r;
+	}
+	if (d->stalled) {
+		ps_log_info("event log writable again; sources resumed");
+		d->stalled = false;
+		ps_daemon_status(d, true);
+	}
+	ps_out_flush(&d->term);
+	d->term.error = 0; /* a closed terminal must not stop the daemon */
+	return 0;
+}
+
+static void step(struct daemon *d)
+{
+	bool more = false;
+
+	if (!d->stalled || flush_sinks(d) == 0)
+		more = ps_sources_read(d);
+	if (flush_sinks(d) < 0) {
+		later(d);
+		return;
+	}
+	if (d->dirty) {
+		if (ps_checkpoint_busy(d->checkpoint))
+			later(d); /* coalesce: the next snapshot goes when this one is done */
+		else
+			checkpoint_now(d);
+	}
+	if (more)
+		sd_event_source_set_enabled(d->more, SD_EVENT_ONESHOT);
+	ps_daemon_status(d, false);
+}
+
+static int on_more(sd_event_source *s, void *arg)
+{
+	(void)s;
+	step(arg);
+	return 0;
+}
+
+static int on_later(sd_event_source *s, uint64_t usec, void *arg)
+{
+	(void)s, (void)usec;
+	step(arg);
+	return 0;
+}
+
+/* ---- setup and reload ---- */
+
+static void load_state(struct daemon *d)
+{
+	char *text;
+	size_t len;
+	unsigned line;
+	int r = ps_checkpoint_read(d->state_path, &text, &len);
+
+	ps_state_init(&d->positions);
+	if (r == -ENOENT)
+		goto fresh;
+	if (r < 0) {
+		ps_log_error("%s: %s; starting from the end of every source", d->state_path, strerror(-r));
+		goto fresh;
+	}
+	r = ps_state_parse(&d->positions, d->sessions, text, len, &line);
+	free(text);
+	if (r < 0) {
+		ps_log_error("%s:%u: unreadable state; starting from the end of every source", d->state_path, line);
+		ps_state_free(&d->positions);
+		goto fresh;
+	}
+	return;
+fresh:
+	/* Nothing read yet: a restart reads from this moment on, not from its own start. */
+	d->positions.journal_since_us = (int64_t)time(NULL) * 1000000;
+}
+
+static int open_sinks(struct daemon *d)
+{
+	int r;
+	if (d->cfg.eventlog) {
+		r = ps_eventlog_open(&d->eventlog, d->cfg.eventlog_path, d->cfg.eventlog_max_size, d->cfg.eventlog_keep,
+				     &d->positions.eventlog);
+		if (r < 0) {
+			ps_log_error("%s: %s", d->cfg.eventlog_path, strerror(-r));
+			return r;
+		}
+	}
+	return 0;
+}
+
+static void set_hostname(struct daemon *d)
+{
+	if (d->cfg.hostname)
+		snprintf(d->hostname, sizeof(d->hostname), "%s", d->cfg.hostname);
+	else if (gethostname(d->hostname, sizeof(d->hostname) - 1) < 0)
+		snprintf(d->hostname, sizeof(d->hostname), "localhost");
+}
+
+static int on_reload(sd_event_source *s, const struct signalfd_siginfo *si, void *arg)
+{
+	struct daemon *d = arg;
+	struct ps_config fresh;
+	(void)s, (void)si;
+
+	sd_notify(0, "RELOADING=1");
+	ps_log_info("SIGHUP: reloading %s", d->cfg.path ? d->cfg.path : "(defaults)");
+	if (ps_config_load(d->cfg.path, &fresh, print_diag, NULL) < 0) {
+		ps_log_error("reload failed; keeping the running configuration");
+		sd_notify(0, "READY=1");
+		return 0;
+	}
+	/* Everything read so far is written before the sources change. */
+	step(d);
+	ps_sources_save_positions(d);
+	ps_sources_close(d);
+	bool new_log = d->cfg.eventlog != fresh.eventlog ||
+		       (fresh.eventlog && strcmp(d->cfg.eventlog_path, fresh.eventlog_path) != 0) ||
+		       d->cfg.eventlog_max_size != fresh.eventlog_max_size || d->cfg.eventlog_keep != fresh.eventlog_keep;
+	ps_config_free(&d->cfg);
+	d->cfg = fresh;
+	set_hostname(d);
+	ps_trust_forget_names();
+	if (new_log && d->eventlog) {
+		int fds[8];
+		int n = ps_eventlog_sync_fds(d->eventlog, fds, 8);
+		for (int i = 0; i < n; i++) {
+			fdatasync(fds[i]);
+			close(fds[i]);
+		}
+		ps_eventlog_close(d->eventlog);
+		d->eventlog = NULL;
+		d->positions.eventlog = (struct ps_eventlog_mark){ 0 };
+		if (open_sinks(d) < 0)
+			d->cfg.eventlog = false; /* reported; the terminal still gets events */
+	}
+	ps_sources_open(d);
+	d->dirty = true;
+	sd_notify(0, "READY=1");
+	ps_daemon_status(d, true);
+	step(d);
+	return 0;
+}
+
+static int on_exit_signal(sd_event_source *s, const struct signalfd_siginfo *si, void *arg)
+{
+	(void)arg;
+	ps_log_info("signal %u: stopping", si->ssi_signo);
+	return sd_event_exit(sd_event_source_get_event(s), 0);
+}
+
+static int setup_loop(struct daemon *d)
+{
+	sigset_t mask;
+	int r;
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGHUP);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	if ((r = sd_event_default(&d->loop)) < 0 ||
+	    (r = sd_event_add_signal(d->loop, NULL, SIGTERM, on_exit_signal, d)) < 0 ||
+	    (r = sd_event_add_signal(d->loop, NULL, SIGINT, on_exit_signal, d)) < 0 ||
+	    (r = sd_event_add_signal(d->loop, NULL, SIGHUP, on_reload, d)) < 0 ||
+	    (r = sd_event_add_defer(d->loop, &d->more, on_more, d)) < 0 ||
+	    (r = sd_event_add_time_relative(d->loop, &d->later, CLOCK_MONOTONIC, LATER_US, 10000, on_later, d)) < 0 ||
+	    (r = sd_event_add_time_relative(d->loop, &d->retry_timer, CLOCK_MONOTONIC, 1000000, 100000,
+					    ps_journal_retry, d)) < 0)
+		return r;
+	sd_event_source_set_enabled(d->more, SD_EVENT_OFF);
+	sd_event_source_set_enabled(d->later, SD_EVENT_OFF);
+	sd_event_source_set_enabled(d->retry_timer, SD_EVENT_OFF);
+	sd_event_set_watchdog(d->loop, true); /* WATCHDOG=1 at half of WATCHDOG_USEC, only under systemd */
+	return 0;
+}
+
+static void teardown(struct daemon *d)
+{
+	ps_sources_close(d);
+	ps_eventlog_close(d->eventlog);
+	ps_sessions_free(d->sessions);
+	ps_dedup_free(d->dedup);
+	ps_state_free(&d->positions);
+	free(d->state_path);
+	sd_event_source_unref(d->more);
+	sd_event_source_unref(d->later);
+	sd_event_source_unref(d->retry_timer);
+	sd_event_unref(d->loop);
+	ps_config_free(&d->cfg);
+}
+
+int ps_daemon_run(const char *config_path)
+{
+	static struct daemon daemon; /* large (buffers); one per process */
+	struct daemon *d = &daemon;
+	int r;
+
+	if (ps_config_load(config_path, &d->cfg, print_diag, NULL) < 0)
+		return 1;
+	set_hostname(d);
+	ps_out_init_fd(&d->term, STDOUT_FILENO, d->term_buf, sizeof(d->term_buf));
+	if (asprintf(&d->state_path, "%s/state", d->cfg.state_dir) < 0 || !(d->sessions = ps_sessions_new(SESSIONS_MAX))) {
+		ps_log_error("out of memory");
+		return 1;
+	}
+	if (mkdir(d->cfg.state_dir, 0750) < 0 && errno != EEXIST) {
+		ps_log_error("%s: %s", d->cfg.state_dir, strerror(errno));
+		return 1;
+	}
+	load_state(d);
+	if ((r = setup_loop(d)) < 0) {
+		ps_log_error("event loop: %s", strerror(-r));
+		return 1;
+	}
+	if (open_sinks(d) < 0 || (r = ps_checkpoint_start(&d->checkpoint, d->state_path)) < 0) {
+		teardown(d);
+		return 1;
+	}
+	if (d->cfg.print) {
+		ps_event_write_text_header(&d->term);
+		ps_out_flush(&d->term);
+	}
+	if ((r = ps_sources_open(d)) < 0) {
+		ps_log_error("opening sources: %s", strerror(-r));
+		ps_checkpoint_stop(d->checkpoint);
+		teardown(d);
+		return 1;
+	}
+	if (!d->journal && d->n_tails == 0)
+		ps_log_error("BLIND: no source can be read yet; pamsignal keeps trying and reports every retry");
+	else
+		ps_log_info("monitoring: %s%s%zu file(s)", d->journal ? "journal" : "", d->journal ? ", " : "",
+			    d->n_tails);
+	d->dirty = true;
+	step(d);
+	sd_notify(0, "READY=1");
+	ps_daemon_status(d, true);
+
+	r = sd_event_loop(d->loop);
+
+	sd_notify(0, "STOPPING=1");
+	step(d); /* what is already read gets written */
+	checkpoint_now(d);
+	int cr = ps_checkpoint_stop(d->checkpoint);
+	if (cr < 0)
+		ps_log_error("final checkpoint: %s", strerror(-cr));
+	teardown(d);
+	return r < 0 || cr < 0 ? 1 : 0;
+}

@@ -1,0 +1,97 @@
+/* The daemon's parts, shared by daemon.c (setup, loop, signals), sources.c
+ * (journal and files) and ingest.c (one record through the pipeline). */
+#ifndef PS_DAEMON_INT_H
+#define PS_DAEMON_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <systemd/sd-event.h>
+
+#include "config/config.h"
+#include "correlate/dedup.h"
+#include "correlate/session.h"
+#include "daemon/checkpoint.h"
+#include "daemon/state.h"
+#include "decode/frame.h"
+#include "event/event.h"
+#include "sink/eventlog.h"
+#include "source/journal.h"
+#include "source/tail.h"
+#include "util/out.h"
+
+/* Entries or lines taken from one source before the loop looks around
+ * (signals, watchdog, other sources): bounds latency under a flood. */
+#define PS_BATCH 512
+
+enum { PS_SOURCE_JOURNAL = 0, PS_SOURCE_FILE0 = 1 };
+
+struct tail_source {
+	struct ps_tail *tail;
+	struct ps_frame_ctx frame;
+	unsigned id;               /* dedup source id */
+	sd_event_source *watch;    /* inotify on the file's directory */
+	uint64_t gaps_reported;
+};
+
+struct counters {
+	uint64_t entries, events, spoofed, suppressed, gaps, duplicates, folded, malformed;
+};
+
+struct daemon {
+	struct ps_config cfg;
+	char hostname[256];
+	sd_event *loop;
+
+	/* journal */
+	struct ps_journal *journal;
+	sd_event_source *journal_io;
+	bool journal_wanted, journal_blind;
+	unsigned retry_s;
+	sd_event_source *retry_timer;
+	char blind_reason[160];
+
+	/* files */
+	struct tail_source *tails;
+	size_t n_tails;
+
+	sd_event_source *more;       /* deferred: a source had more than one batch */
+	sd_event_source *later;      /* timer: retry a flush or a checkpoint */
+
+	struct ps_sessions *sessions;
+	struct ps_dedup *dedup;      /* only with more than one source */
+
+	/* sinks */
+	struct ps_eventlog *eventlog;
+	struct ps_out term;
+	char term_buf[16 * 1024];
+	bool stalled;                /* the event log cannot be written: sources wait */
+
+	/* checkpoints */
+	struct ps_checkpoint *checkpoint;
+	char *state_path;
+	struct ps_state positions;   /* what the next checkpoint records */
+	bool dirty;
+
+	struct counters n;
+	uint64_t status_us;
+};
+
+/* sources.c */
+int ps_sources_open(struct daemon *d);
+void ps_sources_close(struct daemon *d);
+/* Read up to a batch from every source; true if any had more. */
+bool ps_sources_read(struct daemon *d);
+void ps_sources_save_positions(struct daemon *d);
+int ps_journal_retry(sd_event_source *s, uint64_t usec, void *arg);
+
+/* ingest.c */
+void ps_ingest_journal(struct daemon *d, const struct ps_sd_entry *e);
+void ps_ingest_line(struct daemon *d, struct tail_source *t, struct ps_str line);
+/* An event about the monitoring itself (gap, blindness...), stamped now. */
+void ps_ingest_notice(struct daemon *d, enum ps_kind kind, const char *source, const char *detail);
+void ps_emit(struct daemon *d, struct ps_event *ev);
+
+/* daemon.c */
+void ps_daemon_status(struct daemon *d, bool force);
+
+#endif

@@ -1,0 +1,299 @@
+/* The daemon's sources: the journal (with its blind/retry state) and followed files. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/inotify.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "daemon/daemon_int.h"
+#include "util/log.h"
+
+#define RETRY_MAX_S 60
+
+/* ---- journal ---- */
+
+static int on_journal(sd_event_source *s, int fd, uint32_t revents, void *arg)
+{
+	struct daemon *d = arg;
+	(void)s, (void)fd, (void)revents;
+	if (d->journal)
+		ps_journal_process(d->journal); /* NOP/APPEND/INVALIDATE: we read either way */
+	sd_event_source_set_enabled(d->more, SD_EVENT_ONESHOT);
+	return 0;
+}
+
+static void go_blind(struct daemon *d, const char *why, int err)
+{
+	bool was = d->journal_blind;
+	d->journal_blind = true;
+	if (err)
+		snprintf(d->blind_reason, sizeof(d->blind_reason), "%s: %s", why, strerror(-err));
+	else
+		snprintf(d->blind_reason, sizeof(d->blind_reason), "%s", why);
+	ps_log_error("BLIND: cannot read the journal (%s); retrying in %us", d->blind_reason, d->retry_s);
+	if (!was)
+		ps_ingest_notice(d, PS_KIND_SOURCE_STATUS, "journal", d->blind_reason);
+	sd_event_source_set_time_relative(d->retry_timer, (uint64_t)d->retry_s * 1000000);
+	sd_event_source_set_enabled(d->retry_timer, SD_EVENT_ONESHOT);
+	d->retry_s = d->retry_s * 2 > RETRY_MAX_S ? RETRY_MAX_S : d->retry_s * 2;
+	ps_daemon_status(d, true);
+}
+
+static void journal_gap(struct daemon *d, const struct ps_journal_gap *gap)
+{
+	char detail[160];
+	time_t a = (time_t)(gap->after_us / 1000000), b = (time_t)(gap->before_us / 1000000);
+	struct tm ta, tb;
+	char sa[32] = "?", sb[32] = "now";
+	if (gap->after_us >= 0 && gmtime_r(&a, &ta))
+		strftime(sa, sizeof(sa), "%Y-%m-%dT%H:%M:%SZ", &ta);
+	if (gap->before_us >= 0 && gmtime_r(&b, &tb))
+		strftime(sb, sizeof(sb), "%Y-%m-%dT%H:%M:%SZ", &tb);
+	snprintf(detail, sizeof(detail), "journal entries between %s and %s were vacuumed or rotated away unread", sa, sb);
+	ps_log_warn("%s", detail);
+	ps_ingest_notice(d, PS_KIND_SOURCE_GAP, "journal", detail);
+}
+
+static int journal_open(struct daemon *d)
+{
+	const char **ids = calloc(d->cfg.n_programs ? d->cfg.n_programs : 1, sizeof(*ids));
+	struct ps_journal_gap gap;
+	int r;
+
+	if (!ids)
+		return -ENOMEM;
+	for (size_t i = 0; i < d->cfg.n_programs; i++)
+		ids[i] = d->cfg.programs[i].identifier;
+	r = ps_journal_open(&d->journal, ids, d->cfg.n_programs, d->positions.journal_cursor,
+			    d->positions.journal_since_us, &gap);
+	free(ids);
+	if (r < 0) {
+		d->journal = NULL;
+		go_blind(d, "sd_journal_open", r);
+		return r;
+	}
+	if (!ps_journal_has_files(d->journal)) {
+		ps_journal_close(d->journal);
+		d->journal = NULL;
+		go_blind(d, "no journal files are readable (journald not running, or not in group systemd-journal)", 0);
+		return -ENOENT;
+	}
+	if ((r = sd_event_add_io(d->loop, &d->journal_io, ps_journal_fd(d->journal),
+				 (uint32_t)ps_journal_poll_events(d->journal), on_journal, d)) < 0) {
+		ps_journal_close(d->journal);
+		d->journal = NULL;
+		go_blind(d, "watching the journal", r);
+		return r;
+	}
+	if (d->journal_blind) {
+		ps_log_info("journal readable again");
+		ps_ingest_notice(d, PS_KIND_SOURCE_STATUS, "journal", "journal readable again");
+	}
+	d->journal_blind = false;
+	d->retry_s = 1;
+	if (gap.gap)
+		journal_gap(d, &gap);
+	return 0;
+}
+
+int ps_journal_retry(sd_event_source *s, uint64_t usec, void *arg)
+{
+	struct daemon *d = arg;
+	(void)s, (void)usec;
+	if (!d->journal && journal_open(d) == 0)
+		sd_event_source_set_enabled(d->more, SD_EVENT_ONESHOT);
+	ps_daemon_status(d, true);
+	return 0;
+}
+
+static int journal_entry(const struct ps_sd_entry *e, void *arg)
+{
+	ps_ingest_journal(arg, e);
+	return 0;
+}
+
+/* ---- files ---- */
+
+static int on_dir_change(sd_event_source *s, const struct inotify_event *ev, void *arg)
+{
+	struct daemon *d = arg;
+	(void)s, (void)ev;
+	sd_event_source_set_enabled(d->more, SD_EVENT_ONESHOT);
+	return 0;
+}
+
+static int tail_open(struct daemon *d, const char *path, unsigned id)
+{
+	struct tail_source *t = &d->tails[d->n_tails];
+	char dir[4096];
+	int r;
+
+	memset(t, 0, sizeof(*t));
+	t->id = id;
+	if ((r = ps_tail_open(&t->tail, path, ps_state_file(&d->positions, path))) < 0) {
+		ps_log_error("%s: %s", path, strerror(-r));
+		return r;
+	}
+	if (r != PS_TAIL_EXACT) {
+		char detail[300];
+		snprintf(detail, sizeof(detail), "lines of %s may be missing: it was %s while pamsignal was stopped",
+			 path, r == PS_TAIL_GAP_TRUNCATED ? "truncated" : "rotated away (or compressed)");
+		ps_log_warn("%s", detail);
+		ps_ingest_notice(d, PS_KIND_SOURCE_GAP, path, detail);
+	}
+	ps_frame_ctx_init(&t->frame, (int64_t)time(NULL));
+	snprintf(dir, sizeof(dir), "%s", path);
+	char *slash = strrchr(dir, '/');
+	if (slash)
+		slash[slash == dir ? 1 : 0] = '\0';
+	/* The directory, not the file: renames and re-creation show up there too. */
+	r = sd_event_add_inotify(d->loop, &t->watch, dir,
+				 IN_MODIFY | IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE | IN_CLOSE_WRITE,
+				 on_dir_change, d);
+	if (r < 0)
+		ps_log_warn("%s: cannot watch %s (%s); reading it only when the journal wakes us", path, dir,
+			    strerror(-r));
+	d->n_tails++;
+	return 0;
+}
+
+static void tail_close(struct tail_source *t)
+{
+	sd_event_source_unref(t->watch);
+	ps_frame_ctx_free(&t->frame);
+	ps_tail_close(t->tail);
+}
+
+struct line_ctx {
+	struct daemon *d;
+	struct tail_source *t;
+};
+
+static int tail_line(struct ps_str line, uint64_t offset_after, void *arg)
+{
+	struct line_ctx *c = arg;
+	(void)offset_after;
+	ps_ingest_line(c->d, c->t, line);
+	return 0;
+}
+
+static void file_gaps(struct daemon *d, struct tail_source *t)
+{
+	struct ps_tail_stats st;
+	ps_tail_get_stats(t->tail, &st);
+	if (st.gaps > t->gaps_reported) {
+		t->gaps_reported = st.gaps;
+		char detail[300];
+		snprintf(detail, sizeof(detail), "lines of %s may be missing: it was rotated or truncated away unread",
+			 ps_tail_path(t->tail));
+		ps_log_warn("%s", detail);
+		ps_ingest_notice(d, PS_KIND_SOURCE_GAP, ps_tail_path(t->tail), detail);
+	}
+}
+
+/* ---- all ---- */
+
+int ps_sources_open(struct daemon *d)
+{
+	bool journal = d->cfg.journal != PS_SWITCH_NO;
+	int r;
+
+	d->retry_s = 1;
+	d->journal_wanted = journal;
+	if (journal)
+		journal_open(d);
+
+	/* Files: when asked, or (auto) when the journal is off or cannot be read. */
+	bool files = d->cfg.file == PS_SWITCH_YES || (d->cfg.file == PS_SWITCH_AUTO && !d->journal);
+	size_t n = 0;
+	for (char **p = d->cfg.file_paths; p && *p; p++)
+		n++;
+	d->tails = calloc(n ? n : 1, sizeof(*d->tails));
+	if (!d->tails)
+		return -ENOMEM;
+	for (size_t i = 0; files && i < n; i++) {
+		const char *path = d->cfg.file_paths[i];
+		struct stat st;
+		/* auto: only the files this system has (auth.log on Debian, secure on Fedora). */
+		if (d->cfg.file == PS_SWITCH_AUTO && stat(path, &st) < 0)
+			continue;
+		if ((r = tail_open(d, path, PS_SOURCE_FILE0 + (unsigned)i)) < 0 && d->cfg.file == PS_SWITCH_YES)
+			return r;
+	}
+	if (d->journal_wanted && d->journal_blind && d->n_tails > 0)
+		ps_log_warn("reading %zu log file(s) while the journal is unreadable", d->n_tails);
+	if ((d->journal ? 1 : 0) + d->n_tails > 1 || (d->journal_wanted && d->n_tails > 0)) {
+		if (!d->dedup && !(d->dedup = ps_dedup_new(8192, 60 * 1000000LL)))
+			return -ENOMEM;
+	}
+	for (size_t i = 0; i < d->n_tails; i++)
+		file_gaps(d, &d->tails[i]);
+	return 0;
+}
+
+void ps_sources_close(struct daemon *d)
+{
+	d->journal_io = sd_event_source_unref(d->journal_io);
+	ps_journal_close(d->journal);
+	d->journal = NULL;
+	for (size_t i = 0; i < d->n_tails; i++)
+		tail_close(&d->tails[i]);
+	free(d->tails);
+	d->tails = NULL;
+	d->n_tails = 0;
+	sd_event_source_set_enabled(d->retry_timer, SD_EVENT_OFF);
+}
+
+bool ps_sources_read(struct daemon *d)
+{
+	bool more = false;
+
+	if (d->journal) {
+		int r = ps_journal_read(d->journal, journal_entry, d, PS_BATCH);
+		if (r < 0) {
+			ps_log_error("reading the journal: %s", strerror(-r));
+			d->journal_io = sd_event_source_unref(d->journal_io);
+			ps_journal_close(d->journal);
+			d->journal = NULL;
+			go_blind(d, "reading the journal", r);
+		} else {
+			more |= r == PS_BATCH;
+			d->dirty |= r > 0;
+		}
+	}
+	for (size_t i = 0; i < d->n_tails; i++) {
+		struct tail_source *t = &d->tails[i];
+		struct line_ctx c = { d, t };
+		int r = ps_tail_poll(t->tail, tail_line, &c, PS_BATCH);
+		if (r < 0) {
+			ps_log_error("%s: %s", ps_tail_path(t->tail), strerror(-r));
+			continue;
+		}
+		file_gaps(d, t);
+		more |= (size_t)r == PS_BATCH;
+		d->dirty |= r > 0;
+	}
+	return more;
+}
+
+/* Copy every source's position into d->positions, for the next checkpoint. */
+void ps_sources_save_positions(struct daemon *d)
+{
+	if (d->journal) {
+		const char *c = ps_journal_cursor(d->journal);
+		if (c && (!d->positions.journal_cursor || strcmp(c, d->positions.journal_cursor) != 0)) {
+			char *copy = strdup(c);
+			if (copy) {
+				free(d->positions.journal_cursor);
+				d->positions.journal_cursor = copy;
+			}
+		}
+	}
+	for (size_t i = 0; i < d->n_tails; i++) {
+		struct ps_tail_pos pos;
+		ps_tail_position(d->tails[i].tail, &pos);
+		ps_state_set_file(&d->positions, ps_tail_path(d->tails[i].tail), &pos);
+	}
+}

@@ -1,0 +1,227 @@
+#include "sink/eventlog.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "event/json.h"
+#include "util/out.h"
+
+#define MAX_RETIRED 4
+
+struct ps_eventlog {
+	char *path;
+	int fd;
+	uint64_t dev, ino, size;
+	uint64_t max_size;
+	unsigned keep;
+	struct ps_out buf;
+	int retired[MAX_RETIRED]; /* rotated-away logs not yet synced */
+	size_t n_retired;
+	bool mid_line;            /* a failed write left part of a line in the file */
+};
+
+static int mkdir_parents(const char *path)
+{
+	char dir[PATH_MAX];
+	size_t n = strlen(path);
+	if (n >= sizeof(dir))
+		return -ENAMETOOLONG;
+	memcpy(dir, path, n + 1);
+	for (char *p = dir + 1; (p = strchr(p, '/')); p++) {
+		*p = '\0';
+		if (mkdir(dir, 0750) < 0 && errno != EEXIST)
+			return -errno;
+		*p = '/';
+	}
+	return 0;
+}
+
+static int open_log(struct ps_eventlog *el)
+{
+	struct stat st;
+	int fd = open(el->path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0640);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		int r = S_ISREG(st.st_mode) ? -errno : -EINVAL;
+		close(fd);
+		return r;
+	}
+	el->fd = fd;
+	el->dev = st.st_dev;
+	el->ino = st.st_ino;
+	el->size = (uint64_t)st.st_size;
+	return 0;
+}
+
+static void rotated_name(char *buf, size_t size, const char *path, unsigned n)
+{
+	snprintf(buf, size, "%s.%u", path, n);
+}
+
+/* Cut the file named path back to size if it is the one with this inode. */
+static int cut_if(const char *path, const struct ps_eventlog_mark *m, bool *found)
+{
+	struct stat st;
+	if (stat(path, &st) < 0 || st.st_dev != m->dev || st.st_ino != m->ino)
+		return 0;
+	*found = true;
+	if ((uint64_t)st.st_size > m->size && truncate(path, (off_t)m->size) < 0)
+		return -errno;
+	return 0;
+}
+
+/*
+ * After a crash: the log at the mark is either still current, or was
+ * rotated once more (to path.1) before the next checkpoint. In that case
+ * the current log holds only events written after the mark.
+ */
+static int recover(const char *path, const struct ps_eventlog_mark *m)
+{
+	char one[PATH_MAX];
+	bool found = false;
+	int r = cut_if(path, m, &found);
+	if (r < 0 || found)
+		return r;
+	rotated_name(one, sizeof(one), path, 1);
+	if ((r = cut_if(one, m, &found)) < 0 || !found)
+		return r;
+	return truncate(path, 0) < 0 && errno != ENOENT ? -errno : 0;
+}
+
+int ps_eventlog_open(struct ps_eventlog **out, const char *path, uint64_t max_size, unsigned keep,
+		     const struct ps_eventlog_mark *mark)
+{
+	struct ps_eventlog *el = calloc(1, sizeof(*el));
+	int r;
+
+	if (!el || !(el->path = strdup(path))) {
+		free(el);
+		return -ENOMEM;
+	}
+	el->fd = -1;
+	el->max_size = max_size;
+	el->keep = keep;
+	ps_out_init_mem(&el->buf);
+	if ((r = mkdir_parents(path)) < 0 || (mark && mark->ino && (r = recover(path, mark)) < 0) ||
+	    (r = open_log(el)) < 0) {
+		ps_eventlog_close(el);
+		return r;
+	}
+	*out = el;
+	return 0;
+}
+
+void ps_eventlog_close(struct ps_eventlog *el)
+{
+	if (!el)
+		return;
+	for (size_t i = 0; i < el->n_retired; i++)
+		close(el->retired[i]);
+	if (el->fd >= 0)
+		close(el->fd);
+	ps_out_free(&el->buf);
+	free(el->path);
+	free(el);
+}
+
+void ps_eventlog_add(struct ps_eventlog *el, const struct ps_event *ev)
+{
+	ps_event_write_json(&el->buf, ev, 0);
+}
+
+size_t ps_eventlog_pending(const struct ps_eventlog *el) { return el->buf.len; }
+
+/* path → path.1 → ... → path.keep; the oldest falls off. */
+static int rotate(struct ps_eventlog *el)
+{
+	char from[PATH_MAX], to[PATH_MAX];
+
+	if (el->keep == 0) {
+		if (unlink(el->path) < 0 && errno != ENOENT)
+			return -errno;
+	} else {
+		for (unsigned n = el->keep; n > 1; n--) {
+			rotated_name(from, sizeof(from), el->path, n - 1);
+			rotated_name(to, sizeof(to), el->path, n);
+			if (rename(from, to) < 0 && errno != ENOENT)
+				return -errno;
+		}
+		rotated_name(to, sizeof(to), el->path, 1);
+		if (rename(el->path, to) < 0)
+			return -errno;
+	}
+	if (el->n_retired == MAX_RETIRED) {
+		/* Rotations faster than checkpoints (a tiny max_size): sync here. */
+		fdatasync(el->retired[0]);
+		close(el->retired[0]);
+		memmove(el->retired, el->retired + 1, (MAX_RETIRED - 1) * sizeof(int));
+		el->n_retired--;
+	}
+	el->retired[el->n_retired++] = el->fd;
+	el->fd = -1;
+	return open_log(el);
+}
+
+int ps_eventlog_flush(struct ps_eventlog *el)
+{
+	int r;
+
+	if (el->buf.len == 0)
+		return 0;
+	if (el->buf.error)
+		return el->buf.error;
+	if (el->fd < 0 && (r = open_log(el)) < 0)
+		return r;
+	if (!el->mid_line && el->size > 0 && el->size + el->buf.len > el->max_size && (r = rotate(el)) < 0)
+		return r;
+	/* A write cut short by an error keeps its tail for the next try: the
+	 * file stays a byte-exact prefix of the lines, never a gap in one. */
+	size_t off = 0;
+	while (off < el->buf.len) {
+		ssize_t w = write(el->fd, el->buf.buf + off, el->buf.len - off);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			r = -errno;
+			el->size += off;
+			memmove(el->buf.buf, el->buf.buf + off, el->buf.len - off);
+			el->buf.len -= off;
+			el->mid_line |= off > 0;
+			return r;
+		}
+		off += (size_t)w;
+	}
+	el->size += off;
+	el->mid_line = false;
+	ps_out_reset(&el->buf);
+	return 0;
+}
+
+void ps_eventlog_get_mark(const struct ps_eventlog *el, struct ps_eventlog_mark *m)
+{
+	*m = (struct ps_eventlog_mark){ .dev = el->dev, .ino = el->ino, .size = el->size };
+}
+
+int ps_eventlog_sync_fds(struct ps_eventlog *el, int *fds, size_t max)
+{
+	size_t n = 0;
+	while (el->n_retired > 0 && n + 1 < max) {
+		fds[n++] = el->retired[0];
+		memmove(el->retired, el->retired + 1, (el->n_retired - 1) * sizeof(int));
+		el->n_retired--;
+	}
+	if (el->fd >= 0 && n < max) {
+		int d = fcntl(el->fd, F_DUPFD_CLOEXEC, 3);
+		if (d < 0)
+			return -errno;
+		fds[n++] = d;
+	}
+	return (int)n;
+}

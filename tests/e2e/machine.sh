@@ -1,0 +1,75 @@
+# Test accounts and a private sshd for the live end-to-end tests. Source
+# after lib.sh (and journal.sh). Everything is undone at exit.
+#
+# take_machine_lock: the accounts, sudoers rule and ports are machine-wide,
+#   so live tests run one at a time.
+# make_test_users: psl_alice and psl_bob with password $pw; psl_alice may
+#   sudo /usr/bin/id; psl_bob logs in with the key $TMP/userkey.
+# start_test_sshd PORT: sshd on 127.0.0.1:PORT with its own config, host
+#   key and pid file; ssh_opts holds the client options for it.
+
+pw='Psl-Test-Pw-7'
+
+take_machine_lock() {
+	mkdir -p /run/lock
+	exec 9> /run/lock/pamsignal-live-tests.lock
+	flock -w 900 9 || { not_ok "another live test holds the lock"; finish; exit 1; }
+}
+
+make_test_users() {
+	local u
+	for u in psl_alice psl_bob; do
+		pkill -u "$u" 2> /dev/null && sleep 0.2
+		userdel -r "$u" > /dev/null 2>&1 || true
+		useradd -m -s /bin/bash "$u"
+		at_exit "pkill -u $u 2> /dev/null; sleep 0.2; userdel -r $u > /dev/null 2>&1"
+		echo "$u:$pw" | chpasswd
+	done
+	echo 'psl_alice ALL=(ALL) /usr/bin/id' > /etc/sudoers.d/psl-test
+	chmod 440 /etc/sudoers.d/psl-test
+	at_exit "rm -f /etc/sudoers.d/psl-test"
+	ssh-keygen -q -t ed25519 -N '' -f $TMP/userkey
+	install -d -m 700 -o psl_bob -g psl_bob ~psl_bob/.ssh
+	install -m 600 -o psl_bob -g psl_bob $TMP/userkey.pub ~psl_bob/.ssh/authorized_keys
+}
+
+start_test_sshd() {
+	local port=$1 dir=$TMP/sshd-$1
+	mkdir -p /run/sshd $dir
+	ssh-keygen -q -t ed25519 -N '' -f $dir/hostkey
+	cat > $dir/sshd_config <<CFG
+Port $port
+ListenAddress 127.0.0.1
+HostKey $dir/hostkey
+PidFile $dir/sshd.pid
+UsePAM yes
+PasswordAuthentication yes
+KbdInteractiveAuthentication no
+PermitRootLogin no
+LogLevel VERBOSE
+CFG
+	/usr/sbin/sshd -f $dir/sshd_config
+	at_exit "kill \$(cat $dir/sshd.pid) 2> /dev/null"
+	for _ in $(seq 50); do [ -s $dir/sshd.pid ] && break; sleep 0.1; done
+	ssh_opts=(-p $port -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR
+		-o ConnectTimeout=5 -o NumberOfPasswordPrompts=1)
+	test -s $dir/sshd.pid
+}
+
+# su reads the password from a terminal: give it one. su_with_pty FROM TO PASSWORD
+su_with_pty() {
+	python3 - "$1" "$2" "$3" <<'PY'
+import os, pty, sys, time
+pid, fd = pty.fork()
+if pid == 0:
+    os.execvp("runuser", ["runuser", "-u", sys.argv[1], "--", "su", sys.argv[2], "-c", "true"])
+time.sleep(1)
+os.write(fd, (sys.argv[3] + "\n").encode())
+try:
+    while os.read(fd, 1024):
+        pass
+except OSError:
+    pass
+os.waitpid(pid, 0)
+PY
+}
