@@ -31,6 +31,7 @@ struct tail_source {
 	unsigned id;               /* dedup source id */
 	sd_event_source *watch;    /* inotify on the file's directory */
 	uint64_t gaps_reported;
+	int last_error;            /* of the last poll, logged once */
 };
 
 struct counters {

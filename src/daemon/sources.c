@@ -268,8 +268,15 @@ bool ps_sources_read(struct daemon *d)
 		struct line_ctx c = { d, t };
 		int r = ps_tail_poll(t->tail, tail_line, &c, PS_BATCH);
 		if (r < 0) {
-			ps_log_error("%s: %s", ps_tail_path(t->tail), strerror(-r));
+			/* Once per distinct error: a file that stays unreadable must not flood the log. */
+			if (r != t->last_error)
+				ps_log_error("%s: %s", ps_tail_path(t->tail), strerror(-r));
+			t->last_error = r;
 			continue;
+		}
+		if (t->last_error) {
+			ps_log_info("%s: readable again", ps_tail_path(t->tail));
+			t->last_error = 0;
 		}
 		file_gaps(d, t);
 		more |= (size_t)r == PS_BATCH;
