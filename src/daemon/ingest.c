@@ -94,8 +94,12 @@ void ps_ingest_journal(struct daemon *d, const struct ps_sd_entry *e)
 
 	d->n.entries++;
 	if (e->suppression) {
+		struct ps_event claimed;
+		ps_event_init(&claimed);
 		if (e->from_journald)
 			suppression(d, e);
+		else
+			spoofed(d, e, &claimed); /* someone imitating journald to cry wolf */
 		return;
 	}
 	ps_event_init(&ev);

@@ -214,12 +214,13 @@ static void read_entry(sd_journal *j, struct ps_sd_entry *e)
 			message_id = v;
 		else if (FIELD("N_DROPPED", &v))
 			n_dropped = v;
+		else if (FIELD("_TRANSPORT", &v))
+			e->from_journald = ps_eq_lit(v, "driver");
 	}
 	e->rec.program = e->identifier;
 	uint64_t t;
 	if (sd_journal_get_realtime_usec(j, &t) >= 0)
 		e->rec.time_us = (int64_t)t;
-	e->from_journald = e->uid == 0 && ps_eq_lit(e->identifier, "systemd-journald");
 	if (ps_eq_lit(message_id, SD_MESSAGE_JOURNAL_DROPPED_STR)) {
 		int64_t n = number(n_dropped);
 		e->suppression = true;

@@ -28,7 +28,7 @@ struct ps_sd_entry {
 	/* journald's rate-limit notice (MESSAGE_ID journal-dropped): */
 	bool suppression;
 	uint64_t n_dropped;
-	bool from_journald;         /* _UID 0 and SYSLOG_IDENTIFIER systemd-journald */
+	bool from_journald;         /* _TRANSPORT=driver: written by journald itself, which no client can claim */
 };
 
 /* Entries we could not read in order: vacuumed or rotated away. */

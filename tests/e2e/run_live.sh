@@ -114,6 +114,13 @@ for _ in $(seq 50); do [ -s $udir/pid ] && break; sleep 0.1; done
 sshpass -p wrong ssh "${ssh_opts[@]/2297/2296}" -o PubkeyAuthentication=no psl_bob@127.0.0.1 true 2> /dev/null
 wait_for "a user-run sshd is spoofed_log" \
 	'{"kind":"spoofed_log","program":"sshd","sender_exe":"/usr/sbin/sshd","sender_uid":'"$(id -u psl_bob)"'}'
+# journald's "Suppressed N messages" notice, imitated by a client (the real
+# one has _TRANSPORT=driver, which no client can send).
+printf 'MESSAGE_ID=a596d6fe7bfa4994828e72309e95d61e\nMESSAGE=Suppressed 99 messages from ssh.service\nN_DROPPED=99\nSYSLOG_IDENTIFIER=systemd-journald\n' |
+	logger --journald
+wait_for "an imitated journald suppression notice is spoofed_log" \
+	'{"kind":"spoofed_log","program":"systemd-journald","sender_uid":0}'
+check "and no log_suppressed event came of it" test "$(grep -c '"log_suppressed"' $LOG)" -eq 0
 check "no forged source address became an event" \
 	test "$(grep -v spoofed_log $LOG | grep -c '203\.0\.113\.[56]')" -eq 0
 
