@@ -140,12 +140,24 @@ check "a good reload is taken" grep -q "reloading" $TMP/stderr
 
 check "the terminal shows logins" grep -q 'auth_success.*psl_alice' $TMP/stdout
 
-# SIGTERM: exit 0; events logged while stopped arrive after the restart, once.
+# SIGTERM: exit 0; events logged while stopped arrive after the restart,
+# once; a session open across the restart still gets its duration.
+ssh "${ssh_opts[@]}" -i $TMP/userkey -o IdentitiesOnly=yes -o PasswordAuthentication=no psl_bob@127.0.0.1 sleep 4 &
+sshpid=$!
+wait_for "a session opens before the restart" '{"kind":"session_open","service":"sshd","user":"psl_bob"}' --count 2
 stop_daemon
 check "SIGTERM exits 0" test $? -eq 0
 before=$(wc -l < $LOG)
 sshpass -p wrong ssh "${ssh_opts[@]}" -o PubkeyAuthentication=no psl_nosuchuser2@127.0.0.1 true 2> /dev/null
 start_daemon
+wait $sshpid
+wait_for "the session closed after the restart has its duration" \
+	'{"kind":"session_close","service":"sshd","user":"psl_bob","method":"publickey","src_ip":"127.0.0.1"}' --count 2
+dur=$(python3 -c '
+import json, sys
+d = [json.loads(l).get("duration_s") for l in open(sys.argv[1]) if "\"session_close\"" in l and "psl_bob" in l]
+print(d[-1] if d else "none")' $LOG)
+check "duration_s across the restart is 4 s (ssh ... sleep 4): $dur" test "$dur" = 4 -o "$dur" = 5
 # sshd says it twice: "Invalid user ..." and "Failed password for invalid user ...".
 wait_for "an event logged while stopped arrives after the restart, once" '{"kind":"auth_failure","user":"psl_nosuchuser2","reason":"invalid_user"}' --count 2 --exact
 check "nothing from before the stop is repeated" python3 - $LOG $before <<'PY'
