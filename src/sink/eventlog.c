@@ -79,19 +79,37 @@ static int cut_if(const char *path, const struct ps_eventlog_mark *m, bool *foun
 
 /*
  * After a crash: the log at the mark is either still current, or was
- * rotated once more (to path.1) before the next checkpoint. In that case
- * the current log holds only events written after the mark.
+ * rotated away (to path.N) before the next checkpoint. Not only once: a
+ * checkpoint waits for fdatasync, which a busy disk makes slower than
+ * several rotations of a small log (seen with max_size 64K under load:
+ * the mark in path.8, and thousands of events written twice when only
+ * path.1 was looked at). The logs newer than path.N (path.N-1 .. path.1,
+ * and path) then hold only events written after the mark: they are
+ * emptied, and kept so that the numbering has no hole. A mark rotated out
+ * of existence (beyond keep) cannot be cut: nothing is done.
  */
-static int recover(const char *path, const struct ps_eventlog_mark *m)
+static int recover(const char *path, unsigned keep, const struct ps_eventlog_mark *m)
 {
-	char one[PATH_MAX];
+	char name[PATH_MAX];
 	bool found = false;
+	unsigned at = 0;
 	int r = cut_if(path, m, &found);
 	if (r < 0 || found)
 		return r;
-	rotated_name(one, sizeof(one), path, 1);
-	if ((r = cut_if(one, m, &found)) < 0 || !found)
-		return r;
+	for (unsigned n = 1; n <= keep && !at; n++) {
+		rotated_name(name, sizeof(name), path, n);
+		if ((r = cut_if(name, m, &found)) < 0)
+			return r;
+		if (found)
+			at = n;
+	}
+	if (!at)
+		return 0;
+	for (unsigned n = 1; n < at; n++) {
+		rotated_name(name, sizeof(name), path, n);
+		if (truncate(name, 0) < 0 && errno != ENOENT)
+			return -errno;
+	}
 	return truncate(path, 0) < 0 && errno != ENOENT ? -errno : 0;
 }
 
@@ -109,7 +127,7 @@ int ps_eventlog_open(struct ps_eventlog **out, const char *path, uint64_t max_si
 	el->max_size = max_size;
 	el->keep = keep;
 	ps_out_init_mem(&el->buf);
-	if ((r = mkdir_parents(path)) < 0 || (mark && mark->ino && (r = recover(path, mark)) < 0) ||
+	if ((r = mkdir_parents(path)) < 0 || (mark && mark->ino && (r = recover(path, keep, mark)) < 0) ||
 	    (r = open_log(el)) < 0) {
 		ps_eventlog_close(el);
 		return r;
