@@ -15,13 +15,23 @@
 #    writing a few lines more to the old file first), with a kill -9 and a
 #    restart in the middle: every line once, no gap reported.
 # 4. The journal and a file that mirrors it (rsyslog simulated with
-#    journalctl -f): each line becomes one event, not two.
+#    journalctl -f): each line becomes one event, not two. (Within one run
+#    of the daemon: its memory of recent lines is not in the checkpoint,
+#    so a line one source gave before a restart and the other after it
+#    is kept twice.)
+# 5. The event log rotated several times past the last checkpoint (a slow
+#    fdatasync lets a small log rotate faster than checkpoints follow):
+#    the restart cuts the file holding the mark and empties the newer
+#    ones, so nothing is written twice. The crash is simulated by putting
+#    back an older state file, which is all a crash leaves behind.
 #
 # Journal entries are sent with `logger -t sshd` as root, so each becomes
-# exactly one spoofed_log event (see run_live.sh); its message keeps the
-# text, which carries a per-run tag and a number. Part 2 deletes archived
-# journal files (journalctl --vacuum-time) on this machine: acceptable on
-# the test VMs, and the active journal file is never touched.
+# exactly one event: spoofed_log (see run_live.sh), or auth_failure when
+# logger was gone before journald read its /proc entry (src/source/trust.h).
+# Its message keeps the text, which carries a per-run tag and a number.
+# Part 2 deletes archived journal files (journalctl --vacuum-time) on this
+# machine: acceptable on the test VMs; the active journal file is never
+# touched. About 35 s once the machine lock is taken.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/journal.sh"
 . "$(dirname "$0")/machine.sh"
@@ -92,6 +102,21 @@ wait_grep() {
 		[ $SECONDS -ge $end ] && return 1
 		sleep 0.2
 	done
+}
+
+# burst TAG FROM TO ADDR [PER_SECOND]: "Failed password for invalid user
+# TAGuI from ADDR port 22 ssh2" for I in FROM..TO through logger -t sshd,
+# PER_SECOND (default 5,000) entries a second at most.
+burst() {
+	python3 -c '
+import sys, time
+tag, first, last, addr, rate = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], int(sys.argv[5])
+for i in range(first, last + 1):
+    sys.stdout.write("Failed password for invalid user %su%d from %s port 22 ssh2\n" % (tag, i, addr))
+    if i % 20 == 0:
+        sys.stdout.flush()
+        time.sleep(20 / rate)
+' "$1" "$2" "$3" "$4" "${5:-5000}" | logger -t sshd
 }
 
 # exactly_once LOG TAG N: every line of LOG is JSON, and the events whose
@@ -171,15 +196,7 @@ check "burst: the daemon starts" test $? -eq 0
 t0=$SECONDS
 # 5,000 entries a second at most: the daemon reads far faster, so the log
 # follows the burst closely and the kills below land inside it.
-python3 -c '
-import sys, time
-tag, n = sys.argv[1], int(sys.argv[2])
-for i in range(1, n + 1):
-    sys.stdout.write("Failed password for invalid user %su%d from 203.0.113.7 port 22 ssh2\n" % (tag, i))
-    if i % 100 == 0:
-        sys.stdout.flush()
-        time.sleep(0.02)
-' $tag1 $N1 | logger -t sshd &
+burst $tag1 1 $N1 203.0.113.7 &
 lpid=$!
 kills=0
 cut=
@@ -224,9 +241,8 @@ check "vacuum: SIGTERM exits 0" test $? -eq 0
 cursor=$(sed -n 's/^journal\t//p' $P2/state/state)
 check "vacuum: the state holds a journal cursor" test -n "$cursor"
 # Archive the active file, then delete every archived file (never the
-# active one) whose entries are older than a second: the one holding the
+# active one) that starts more than a second ago: the one holding the
 # cursor's entry is among them.
-sleep 1.1
 journalctl --rotate > /dev/null 2>&1
 check "vacuum: journalctl --rotate" test $? -eq 0
 sleep 1.1
@@ -298,9 +314,14 @@ n=$killed_at
 kill -0 $wpid 2> /dev/null && sending=yes || sending=no
 check "rotate: kill -9 mid-burst (event log at $n lines, $(ahead $P3) bytes past the checkpoint; writer still writing: $sending)" \
 	test "$n" -ge 6000 -a "$n" -lt $N3 -a $sending = yes
-sleep 2 # some 5,000 lines and a rotation or two while it is down
+rotated() { ls $AUTH.* 2> /dev/null | wc -l; }
+before=$(rotated)
+# Down until the writer has rotated the file at least once more.
+for _ in $(seq 100); do [ $(rotated) -gt $before ] && break; sleep 0.1; done
+sleep 0.5
+after=$(rotated)
 start_daemon $P3
-check "rotate: restart" test $? -eq 0
+check "rotate: restart after $((after - before)) rotation(s) while it was down" test $? -eq 0 -a $after -gt $before
 wait $wpid
 check "rotate: the writer rotated the file $(cat $P3/rotations) times (auth.log.1 .. auth.log.6 are there)" \
 	test "$(cat $P3/rotations)" = 6 -a -f $AUTH.6
@@ -331,15 +352,7 @@ c0=$(journal_mark dedup)
 journalctl -f -q -o short --after-cursor="$c0" >> $AUTH4 2> /dev/null &
 mpid=$!
 at_exit "kill $mpid 2> /dev/null"
-python3 -c '
-import sys, time
-tag, n = sys.argv[1], int(sys.argv[2])
-for i in range(1, n + 1):
-    sys.stdout.write("Failed password for invalid user %su%d from 192.0.2.9 port 22 ssh2\n" % (tag, i))
-    if i % 20 == 0:
-        sys.stdout.flush()
-        time.sleep(0.02)
-' $tag4 $N4 | logger -t sshd
+burst $tag4 1 $N4 192.0.2.9 1000
 wait_grep $AUTH4 "user ${tag4}u" $N4 30
 check "dedup: the file got a copy of all $N4 lines" test "$(grep -c -F "user ${tag4}u" $AUTH4)" -eq $N4
 # A line only the file has: the file is being read.
@@ -353,6 +366,49 @@ check "dedup: the line only the file has is an auth_failure from the file ($kind
 kill $mpid
 stop_daemon
 check "dedup: SIGTERM exits 0" test $? -eq 0
+
+# ---- 5. the event log rotated several times past the last checkpoint ----
+
+P5=$TMP/logrotate
+write_conf $P5 yes no
+sed -i 's/^max_size = 1G$/max_size = 64K\nkeep = 100/' $P5/pamsignal.conf
+LOG5=$P5/log/events.jsonl
+tag5=l${run}x
+all5() { cat $LOG5 $LOG5.* 2> /dev/null; }
+# wait_all5 N: until the event log and its rotations hold N of our events.
+wait_all5() {
+	local end=$((SECONDS + 30))
+	while [ "$(all5 | grep -c -F "user ${tag5}u")" -lt $1 ]; do
+		[ $SECONDS -ge $end ] && return 1
+		sleep 0.2
+	done
+}
+start_daemon $P5
+check "logrotate: the daemon starts" test $? -eq 0
+burst $tag5 1 500 198.51.100.5
+wait_all5 500
+stop_daemon
+check "logrotate: 500 events, SIGTERM exits 0" test $? -eq 0
+cp $P5/state/state $P5/state.old
+start_daemon $P5
+burst $tag5 501 2500 198.51.100.5
+wait_all5 2500
+stop_daemon
+check "logrotate: 2,000 more events, SIGTERM exits 0" test $? -eq 0
+# The crash: the checkpoints of the second run never reached the disk.
+ino=$(awk -F '\t' '$1 == "eventlog" { print $3 }' $P5/state.old)
+at=$(cd $P5/log && ls -i | awk -v i=$ino '$1 == i { print $2 }')
+check "logrotate: the old checkpoint's log is now $at, 2 rotations back or more" \
+	test "${at#events.jsonl.}" -ge 2 2> /dev/null
+cp $P5/state.old $P5/state/state
+start_daemon $P5
+check "logrotate: the daemon restarts on the old checkpoint" test $? -eq 0
+logger -t sshd "Failed password for invalid user ${tag5}u2501 from 198.51.100.5 port 22 ssh2"
+wait_all5 2501 # the last: all before it were read again too
+stop_daemon
+all5 > $P5/all.jsonl
+check "logrotate: each event exactly once across $(ls $P5/log | wc -l) files ($(find $P5/log -size 0 | wc -l) emptied), every line JSON" \
+	exactly_once $P5/all.jsonl $tag5 2501
 
 echo "# $((SECONDS - started)) s"
 finish
