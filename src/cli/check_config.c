@@ -6,7 +6,6 @@
  * (warnings allowed), prints what would run on standard output and exits 0;
  * invalid or unreadable: 1; usage errors: 2.
  */
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -103,32 +102,10 @@ static void usage(FILE *f)
 
 int ps_cmd_check_config(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
-	const char *path = NULL;
-	int c;
-
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'c':
-			path = optarg;
-			break;
-		case 'h':
-			usage(stdout);
-			return PS_EXIT_OK;
-		default:
-			usage(stderr);
-			return PS_EXIT_USAGE;
-		}
-	}
-	if (optind < argc) {
-		ps_log_error("check-config: unexpected argument '%s' (use -c FILE)", argv[optind]);
-		return PS_EXIT_USAGE;
-	}
+	const char *path;
+	int status = ps_cli_config_option(argc, argv, "check-config", usage, &path);
+	if (status >= 0)
+		return status;
 
 	struct ps_config cfg;
 	struct counts counts = { 0 };

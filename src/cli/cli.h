@@ -2,10 +2,19 @@
 #ifndef PS_CLI_CLI_H
 #define PS_CLI_CLI_H
 
+#include <stdio.h>
+
 enum { PS_EXIT_OK = 0, PS_EXIT_FAILURE = 1, PS_EXIT_USAGE = 2 };
 
 int ps_cmd_scan(int argc, char **argv);
 int ps_cmd_check_config(int argc, char **argv);
 int ps_cmd_run(int argc, char **argv);
+
+/*
+ * The options of commands that take only a configuration: -c/--config FILE
+ * and -h/--help. Returns -1 to go on (*config NULL when not given), or the
+ * exit status to return (help shown, or a usage error reported).
+ */
+int ps_cli_config_option(int argc, char **argv, const char *command, void (*usage)(FILE *), const char **config);
 
 #endif

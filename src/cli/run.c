@@ -1,5 +1,4 @@
 /* pamsignal run [-c FILE]: the daemon, in the foreground. */
-#include <getopt.h>
 #include <stdio.h>
 
 #include "cli/cli.h"
@@ -19,30 +18,7 @@ static void usage(FILE *f)
 
 int ps_cmd_run(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *config = NULL;
-	int c;
-
-	while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'c':
-			config = optarg;
-			break;
-		case 'h':
-			usage(stdout);
-			return PS_EXIT_OK;
-		default:
-			usage(stderr);
-			return PS_EXIT_USAGE;
-		}
-	}
-	if (optind != argc) {
-		usage(stderr);
-		return PS_EXIT_USAGE;
-	}
-	return ps_daemon_run(config);
+	const char *config;
+	int status = ps_cli_config_option(argc, argv, "run", usage, &config);
+	return status >= 0 ? status : ps_daemon_run(config);
 }

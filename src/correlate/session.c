@@ -175,6 +175,10 @@ bool ps_session_apply(struct ps_sessions *s, struct ps_event *ev)
 {
 	struct session *x;
 
+	/* Most events (failures, probes) have nothing to do with sessions: no scan for them. */
+	if (ev->kind != PS_KIND_AUTH_SUCCESS && ev->kind != PS_KIND_COMMAND && ev->kind != PS_KIND_SESSION_OPEN &&
+	    ev->kind != PS_KIND_SESSION_CLOSE)
+		return true;
 	if (ev->time_us >= 0)
 		sweep_closed(s, ev->time_us);
 	switch (ev->kind) {

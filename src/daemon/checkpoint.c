@@ -10,12 +10,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define MAX_FDS 16
-
 struct snapshot {
 	char *text;
 	size_t len;
-	int fds[MAX_FDS];
+	int *fds;               /* to fdatasync first; owned */
 	size_t nfds;
 };
 
@@ -33,6 +31,8 @@ static void close_fds(struct snapshot *s)
 {
 	for (size_t i = 0; i < s->nfds; i++)
 		close(s->fds[i]);
+	free(s->fds);
+	s->fds = NULL;
 	s->nfds = 0;
 }
 
@@ -151,21 +151,30 @@ int ps_checkpoint_start(struct ps_checkpoint **out, const char *path)
 	return 0;
 }
 
-void ps_checkpoint_post(struct ps_checkpoint *c, char *text, size_t len, const int *fds, size_t nfds)
+void ps_checkpoint_post(struct ps_checkpoint *c, char *text, size_t len, int *fds, size_t nfds)
 {
 	pthread_mutex_lock(&c->lock);
 	struct snapshot *p = &c->pending;
 	free(p->text); /* superseded; its fds still need their sync, so they stay */
 	p->text = text;
 	p->len = len;
-	for (size_t i = 0; i < nfds; i++) {
-		if (p->nfds == MAX_FDS) {
-			/* Only dups of the current log pile up like this: one is enough. */
-			close(p->fds[0]);
-			memmove(p->fds, p->fds + 1, (MAX_FDS - 1) * sizeof(int));
-			p->nfds--;
+	if (!p->fds) {
+		p->fds = fds;
+		p->nfds = nfds;
+	} else {
+		int *all = realloc(p->fds, (p->nfds + nfds) * sizeof(int));
+		if (all) {
+			memcpy(all + p->nfds, fds, nfds * sizeof(int));
+			p->fds = all;
+			p->nfds += nfds;
+		} else {
+			/* Out of memory: sync these here rather than record a mark past them. */
+			for (size_t i = 0; i < nfds; i++) {
+				fdatasync(fds[i]);
+				close(fds[i]);
+			}
 		}
-		p->fds[p->nfds++] = fds[i];
+		free(fds);
 	}
 	pthread_cond_signal(&c->wake);
 	pthread_mutex_unlock(&c->lock);

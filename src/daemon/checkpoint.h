@@ -22,8 +22,8 @@ struct ps_checkpoint;
 
 int ps_checkpoint_start(struct ps_checkpoint **c, const char *state_path);
 
-/* Takes text (malloc'ed) and the fds (closed once synced). */
-void ps_checkpoint_post(struct ps_checkpoint *c, char *text, size_t len, const int *fds, size_t nfds);
+/* Takes text and the fds array (both malloc'ed; fds may be NULL), and the descriptors (closed once synced). */
+void ps_checkpoint_post(struct ps_checkpoint *c, char *text, size_t len, int *fds, size_t nfds);
 
 /* Whether a snapshot is waiting or being written. */
 bool ps_checkpoint_busy(struct ps_checkpoint *c);

@@ -63,14 +63,14 @@ void ps_daemon_status(struct daemon *d, bool force)
 
 static void checkpoint_now(struct daemon *d)
 {
-	int fds[8];
+	int *fds = NULL;
 	int nfds = 0;
 	struct ps_out o;
 
 	ps_sources_save_positions(d);
 	if (d->eventlog) {
 		ps_eventlog_get_mark(d->eventlog, &d->positions.eventlog);
-		if ((nfds = ps_eventlog_sync_fds(d->eventlog, fds, 8)) < 0) {
+		if ((nfds = ps_eventlog_sync_fds(d->eventlog, &fds)) < 0) {
 			ps_log_error("checkpoint: %s", strerror(-nfds));
 			return;
 		}
@@ -81,6 +81,7 @@ static void checkpoint_now(struct daemon *d)
 		ps_out_free(&o);
 		for (int i = 0; i < nfds; i++)
 			close(fds[i]);
+		free(fds);
 		return;
 	}
 	ps_checkpoint_post(d->checkpoint, o.buf, o.len, fds, (size_t)nfds); /* takes o.buf */
@@ -212,8 +213,9 @@ static int on_reload(sd_event_source *s, const struct signalfd_siginfo *si, void
 	(void)s, (void)si;
 
 	sd_notify(0, "RELOADING=1");
-	ps_log_info("SIGHUP: reloading %s", d->cfg.path ? d->cfg.path : "(defaults)");
-	if (ps_config_load(d->cfg.path, &fresh, print_diag, NULL) < 0) {
+	ps_log_info("SIGHUP: reloading %s", d->config_arg ? d->config_arg : PS_CONFIG_DEFAULT_PATH " (or defaults)");
+	/* The argument again, not cfg.path: a default file created since the start is read too. */
+	if (ps_config_load(d->config_arg, &fresh, print_diag, NULL) < 0) {
 		ps_log_error("reload failed; keeping the running configuration");
 		sd_notify(0, "READY=1");
 		return 0;
@@ -230,12 +232,7 @@ static int on_reload(sd_event_source *s, const struct signalfd_siginfo *si, void
 	set_hostname(d);
 	ps_trust_forget_names();
 	if (new_log && d->eventlog) {
-		int fds[8];
-		int n = ps_eventlog_sync_fds(d->eventlog, fds, 8);
-		for (int i = 0; i < n; i++) {
-			fdatasync(fds[i]);
-			close(fds[i]);
-		}
+		checkpoint_now(d); /* hands the old log's descriptors to the sync thread */
 		ps_eventlog_close(d->eventlog);
 		d->eventlog = NULL;
 		d->positions.eventlog = (struct ps_eventlog_mark){ 0 };
@@ -306,6 +303,7 @@ int ps_daemon_run(const char *config_path)
 	struct daemon *d = &daemon;
 	int r;
 
+	d->config_arg = config_path;
 	if (ps_config_load(config_path, &d->cfg, print_diag, NULL) < 0)
 		return 1;
 	set_hostname(d);

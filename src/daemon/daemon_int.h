@@ -40,6 +40,7 @@ struct counters {
 
 struct daemon {
 	struct ps_config cfg;
+	const char *config_arg;      /* -c FILE, or NULL: reloads look for the default file again */
 	char hostname[256];
 	sd_event *loop;
 

@@ -49,18 +49,24 @@ static bool repeat(struct daemon *d, unsigned source, const struct ps_record *re
 	return true;
 }
 
+/* An event about a journal entry itself rather than what it says. */
+static void about_entry(struct ps_event *ev, enum ps_kind kind, const struct ps_sd_entry *e)
+{
+	ps_event_init(ev);
+	ev->kind = kind;
+	ev->time_us = e->rec.time_us;
+	ev->host = e->rec.host;
+	ev->program = e->identifier;
+	ev->message = e->rec.message;
+	ev->source = PS_LIT("journal");
+}
+
 static void suppression(struct daemon *d, const struct ps_sd_entry *e)
 {
 	struct ps_event ev;
-	ps_event_init(&ev);
-	ev.kind = PS_KIND_LOG_SUPPRESSED;
-	ev.time_us = e->rec.time_us;
-	ev.host = e->rec.host;
-	ev.program = e->identifier;
+	about_entry(&ev, PS_KIND_LOG_SUPPRESSED, e);
 	ev.count = e->n_dropped > UINT32_MAX ? UINT32_MAX : (uint32_t)(e->n_dropped ? e->n_dropped : 1);
 	ev.detail = PS_LIT("journald's rate limit dropped messages; events may be missing");
-	ev.message = e->rec.message;
-	ev.source = PS_LIT("journal");
 	d->n.suppressed++;
 	ps_emit(d, &ev);
 }
@@ -69,21 +75,15 @@ static void suppression(struct daemon *d, const struct ps_sd_entry *e)
  * A forged entry becomes one spoofed_log event that says who really sent
  * it; what it claimed stays only in "message" (escaped like all text).
  */
-static void spoofed(struct daemon *d, const struct ps_sd_entry *e, const struct ps_event *claimed)
+static void spoofed(struct daemon *d, const struct ps_sd_entry *e, enum ps_kind claimed)
 {
 	struct ps_event ev;
-	ps_event_init(&ev);
-	ev.kind = PS_KIND_SPOOFED_LOG;
-	ev.time_us = e->rec.time_us;
-	ev.host = e->rec.host;
-	ev.program = e->identifier;
+	about_entry(&ev, PS_KIND_SPOOFED_LOG, e);
 	ev.pid = e->rec.pid;
 	ev.sender_uid = e->uid;
 	ev.sender_exe = e->exe;
 	ev.sender_comm = e->comm;
-	ev.detail = ps_cstr(claimed->kind == PS_KIND_AUTH_SUCCESS ? "forged login" : "not written by the program it names");
-	ev.message = e->rec.message;
-	ev.source = PS_LIT("journal");
+	ev.detail = ps_cstr(claimed == PS_KIND_AUTH_SUCCESS ? "forged login" : "not written by the program it names");
 	d->n.spoofed++;
 	ps_emit(d, &ev);
 }
@@ -94,12 +94,10 @@ void ps_ingest_journal(struct daemon *d, const struct ps_sd_entry *e)
 
 	d->n.entries++;
 	if (e->suppression) {
-		struct ps_event claimed;
-		ps_event_init(&claimed);
 		if (e->from_journald)
 			suppression(d, e);
 		else
-			spoofed(d, e, &claimed); /* someone imitating journald to cry wolf */
+			spoofed(d, e, PS_KIND_NONE); /* someone imitating journald to cry wolf */
 		return;
 	}
 	ps_event_init(&ev);
@@ -112,7 +110,7 @@ void ps_ingest_journal(struct daemon *d, const struct ps_sd_entry *e)
 	if (repeat(d, PS_SOURCE_JOURNAL, &e->rec))
 		return;
 	if (!ps_trust_genuine(&d->cfg, e, &ev)) {
-		spoofed(d, e, &ev);
+		spoofed(d, e, ev.kind);
 		return;
 	}
 	ev.source = PS_LIT("journal");

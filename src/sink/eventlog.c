@@ -12,8 +12,6 @@
 #include "event/json.h"
 #include "util/out.h"
 
-#define MAX_RETIRED 4
-
 struct ps_eventlog {
 	char *path;
 	int fd;
@@ -21,7 +19,7 @@ struct ps_eventlog {
 	uint64_t max_size;
 	unsigned keep;
 	struct ps_out buf;
-	int retired[MAX_RETIRED]; /* rotated-away logs not yet synced */
+	int *retired;             /* rotated-away logs not yet synced, oldest first; at most keep */
 	size_t n_retired;
 	bool mid_line;            /* a failed write left part of a line in the file */
 };
@@ -142,6 +140,7 @@ void ps_eventlog_close(struct ps_eventlog *el)
 		return;
 	for (size_t i = 0; i < el->n_retired; i++)
 		close(el->retired[i]);
+	free(el->retired);
 	if (el->fd >= 0)
 		close(el->fd);
 	ps_out_free(&el->buf);
@@ -153,8 +152,6 @@ void ps_eventlog_add(struct ps_eventlog *el, const struct ps_event *ev)
 {
 	ps_event_write_json(&el->buf, ev, 0);
 }
-
-size_t ps_eventlog_pending(const struct ps_eventlog *el) { return el->buf.len; }
 
 /* path → path.1 → ... → path.keep; the oldest falls off. */
 static int rotate(struct ps_eventlog *el)
@@ -175,13 +172,24 @@ static int rotate(struct ps_eventlog *el)
 		if (rename(el->path, to) < 0)
 			return -errno;
 	}
-	if (el->n_retired == MAX_RETIRED) {
-		/* Rotations faster than checkpoints (a tiny max_size): sync here. */
-		fdatasync(el->retired[0]);
+	/*
+	 * The old log waits for the checkpoint thread's fdatasync: never one
+	 * here, on the ingestion path. After keep more rotations its file is
+	 * deleted, so no more than keep are ever worth syncing, and the oldest
+	 * is simply closed.
+	 */
+	if (el->n_retired == el->keep) {
+		if (el->n_retired == 0) {
+			close(el->fd); /* keep 0: the file is already unlinked */
+			el->fd = -1;
+			return open_log(el);
+		}
 		close(el->retired[0]);
-		memmove(el->retired, el->retired + 1, (MAX_RETIRED - 1) * sizeof(int));
+		memmove(el->retired, el->retired + 1, (el->n_retired - 1) * sizeof(int));
 		el->n_retired--;
 	}
+	if (!el->retired && !(el->retired = calloc(el->keep, sizeof(int))))
+		return -ENOMEM;
 	el->retired[el->n_retired++] = el->fd;
 	el->fd = -1;
 	return open_log(el);
@@ -227,19 +235,24 @@ void ps_eventlog_get_mark(const struct ps_eventlog *el, struct ps_eventlog_mark 
 	*m = (struct ps_eventlog_mark){ .dev = el->dev, .ino = el->ino, .size = el->size };
 }
 
-int ps_eventlog_sync_fds(struct ps_eventlog *el, int *fds, size_t max)
+int ps_eventlog_sync_fds(struct ps_eventlog *el, int **out)
 {
+	int *fds = malloc((el->n_retired + 1) * sizeof(int));
 	size_t n = 0;
-	while (el->n_retired > 0 && n + 1 < max) {
-		fds[n++] = el->retired[0];
-		memmove(el->retired, el->retired + 1, (el->n_retired - 1) * sizeof(int));
-		el->n_retired--;
-	}
-	if (el->fd >= 0 && n < max) {
+
+	if (!fds)
+		return -ENOMEM;
+	if (el->fd >= 0) {
 		int d = fcntl(el->fd, F_DUPFD_CLOEXEC, 3);
-		if (d < 0)
+		if (d < 0) {
+			free(fds);
 			return -errno;
+		}
 		fds[n++] = d;
 	}
+	memcpy(fds + n, el->retired, el->n_retired * sizeof(int)); /* ownership moves with them */
+	n += el->n_retired;
+	el->n_retired = 0;
+	*out = fds;
 	return (int)n;
 }

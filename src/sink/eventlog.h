@@ -36,9 +36,6 @@ int ps_eventlog_open(struct ps_eventlog **el, const char *path, uint64_t max_siz
 void ps_eventlog_close(struct ps_eventlog *el);
 
 void ps_eventlog_add(struct ps_eventlog *el, const struct ps_event *ev);
-/* Bytes collected but not yet written. */
-size_t ps_eventlog_pending(const struct ps_eventlog *el);
-
 /*
  * Write what was collected, rotating first if it would pass max_size.
  * On error (disk full...) the lines stay collected for the next try, and
@@ -51,10 +48,10 @@ void ps_eventlog_get_mark(const struct ps_eventlog *el, struct ps_eventlog_mark 
 
 /*
  * File descriptors the checkpoint must fdatasync before it records a
- * mark: a dup of the current log, and any log rotated away since the last
- * call (owned by the caller from then on). Returns how many were put in
- * fds (at most max), or -errno.
+ * mark: a dup of the current log, and every log rotated away since the
+ * last call that still exists. *fds is malloc'ed; the array and the
+ * descriptors are the caller's from then on. Returns their number or -errno.
  */
-int ps_eventlog_sync_fds(struct ps_eventlog *el, int *fds, size_t max);
+int ps_eventlog_sync_fds(struct ps_eventlog *el, int **fds);
 
 #endif

@@ -1,0 +1,35 @@
+#include <getopt.h>
+
+#include "cli/cli.h"
+#include "util/log.h"
+
+int ps_cli_config_option(int argc, char **argv, const char *command, void (*usage)(FILE *), const char **config)
+{
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	int c;
+
+	*config = NULL;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			*config = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return PS_EXIT_OK;
+		default:
+			usage(stderr);
+			return PS_EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		ps_log_error("%s: unexpected argument '%s' (use -c FILE)", command, argv[optind]);
+		return PS_EXIT_USAGE;
+	}
+	return -1;
+}
