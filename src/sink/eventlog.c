@@ -250,8 +250,8 @@ int ps_eventlog_sync_fds(struct ps_eventlog *el, int **out)
 		}
 		fds[n++] = d;
 	}
-	memcpy(fds + n, el->retired, el->n_retired * sizeof(int)); /* ownership moves with them */
-	n += el->n_retired;
+	for (size_t i = 0; i < el->n_retired; i++)
+		fds[n++] = el->retired[i]; /* ownership moves with them */
 	el->n_retired = 0;
 	*out = fds;
 	return (int)n;
