@@ -366,11 +366,15 @@ def open_loop(sock, watch, poller, tag, count, gap_ms, timeout, notes=None):
     return sent, got
 
 
-def isolated(sock, watch, poller, tag, count, pause_ms, timeout):
-    """One entry at a time: send, wait until it shows up, pause, next."""
+def isolated(sock, watch, poller, tag, count, pause_ms, timeout, pause_first=False, jitter=0.5):
+    """One entry at a time: send, wait until it shows up, pause, next
+    (pause_first: pause before each entry, the first included). Pauses are
+    pause_ms times 1 - jitter .. 1 + jitter."""
     rng = random.Random(1105)
     lat = []
     for i in range(count):
+        if pause_first:
+            time.sleep(pause_ms / 1000 * (1 - jitter + 2 * jitter * rng.random()))
         want = needle(f"{tag}i{i}")
         data = dgram("sshd", failed_password(f"{tag}i{i}", i))
         t0 = time.monotonic_ns()
@@ -386,6 +390,8 @@ def isolated(sock, watch, poller, tag, count, pause_ms, timeout):
                 if want in watch.read():
                     got = t1
         lat.append(None if got is None else got - t0)
+        if pause_first:
+            continue
         # A fixed period would lock onto the phase of journald's timer
         # (below): pause between 0.5 and 1.5 times pause_ms instead.
         time.sleep(pause_ms / 1000 * (0.5 + rng.random()))
@@ -465,7 +471,7 @@ def cmd_latency(a):
     try:
         wait_ready(sock, watch, poller, a.tag, 15)
         if a.isolated:
-            lat = isolated(sock, watch, poller, a.tag, a.count, a.gap_ms, a.timeout)
+            lat = isolated(sock, watch, poller, a.tag, a.count, a.gap_ms, a.timeout, a.pause_first, a.jitter)
             own = None
         else:
             notes = JournalNotes()
@@ -754,6 +760,8 @@ def main():
     g.add_argument("--follow", help="a follower command (one string, split like a shell would) whose stdout carries the messages")
     g.add_argument("--journald", action="store_true", help="journald itself: stored, and readers notified (always --isolated)")
     p.add_argument("--isolated", action="store_true", help="one entry at a time (wait for each, then pause --gap-ms)")
+    p.add_argument("--pause-first", action="store_true", help="--isolated: pause before each entry, the first too")
+    p.add_argument("--jitter", type=float, default=0.5, help="--isolated --pause-first: pauses vary by this share")
     p.add_argument("--count", type=int, default=1000)
     p.add_argument("--gap-ms", type=float, default=10, help="open loop: send period; --isolated: pause after each")
     p.add_argument("--timeout", type=float, default=5, help="seconds an entry may take before it counts as lost")

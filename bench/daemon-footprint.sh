@@ -21,7 +21,9 @@
 #      sending Python executable as sshd's and systemd-logind's program
 #      ([source.journal.programs]); before that, like everywhere else in
 #      these benchmarks, the entries are spoofed_log events. Peak RSS after.
-#   4. IDLE seconds of idleness again: wakeups after the load.
+#   4. the minute after the load (while pamsignal still looks at the
+#      journal on its own: src/daemon/daemon.c, FOLLOW_*), then IDLE
+#      seconds of idleness again: wakeups in each.
 #
 # The peers:
 #   journalctl -f          `journalctl -f -n 0 -o cat > /dev/null`
@@ -167,11 +169,11 @@ wait_quiet() {
 	done
 	note "the processes did not become quiet within 10 minutes"
 }
-idle_window() { # LABEL
+idle_window() { # LABEL [SECONDS]
 	local s0 s1
 	read_all "$1.c0" ctxt
 	s0=$("${PY[@]}" seqnum --journald-pid "$jpid")
-	sleep "$IDLE"
+	sleep "${2:-$IDLE}"
 	s1=$("${PY[@]}" seqnum --journald-pid "$jpid")
 	read_all "$1.c1" ctxt
 	r["journal|$1"]=$((s1 - s0))
@@ -215,7 +217,8 @@ if [ "$LOGINS" -gt 0 ]; then
 	read_all logins vmhwm_kb rssanon_kb
 fi
 
-note "idle after the load: $IDLE s"
+note "the minute after the load, then idle: $IDLE s"
+idle_window after 60
 idle_window idle2
 read_all end vmrss_kb rssanon_kb rssfile_kb
 
@@ -225,28 +228,30 @@ sessions=$(grep -c '^session	' "$tmp/state/state" || true)
 # ---- report ----------------------------------------------------------------
 
 mb() { awk -v k="$1" 'BEGIN{ if (k == "") print "-"; else printf "%.1f", k / 1024 }'; }
-rate() { awk -v a="$1" -v b="$2" -v t="$IDLE" 'BEGIN{ printf "%.2f", (b - a) / t }'; }
+rate() { awk -v a="$1" -v b="$2" -v t="${3:-$IDLE}" 'BEGIN{ printf "%.2f", (b - a) / t }'; }
 
 machine_info
 echo "# the journal: $journal_files files, $journal_mb MB (every journal reader maps parts of every file)"
 echo "# burst: $BURST entries; logins: $LOGINS (3 entries each); journal entries during the idle windows: ${r[journal|idle1]} and ${r[journal|idle2]}"
 echo "# MB: HWM = peak RSS (VmHWM), anon = RssAnon at the same moment; wakeups/s: voluntary+nonvoluntary"
-echo "# context switches of all threads over $IDLE s of idleness, per second (after start; after the load)"
+echo "# context switches of all threads, per second: over $IDLE s of idleness after start; over the minute"
+echo "# right after the load; over $IDLE s of idleness after that minute"
 lg() { if [ "$LOGINS" -gt 0 ]; then mb "$1"; else echo -; fi; }
-fmt='%-20s %8s %8s %8s %8s %8s %8s %8s %8s %9s %9s\n'
+fmt='%-20s %8s %8s %8s %8s %8s %8s %8s %8s %9s %9s %9s\n'
 # shellcheck disable=SC2059
-printf "$fmt" "" idle idle burst burst logins logins end end wakeups/s wakeups/s
+printf "$fmt" "" idle idle burst burst logins logins end end wakeups/s wakeups/s wakeups/s
 # shellcheck disable=SC2059
-printf "$fmt" process HWM anon HWM anon HWM anon RSS anon idle "after load"
+printf "$fmt" process HWM anon HWM anon HWM anon RSS anon idle "1st min" "then idle"
 # shellcheck disable=SC2059
-printf "$fmt" -------------------- -------- -------- -------- -------- -------- -------- -------- -------- --------- ---------
+printf "$fmt" -------------------- -------- -------- -------- -------- -------- -------- -------- -------- --------- --------- ---------
 for n in "${names[@]}"; do
 	# shellcheck disable=SC2059
 	printf "$fmt" "$n" "$(mb "${r[$n|idle]}")" "$(mb "${r[$n|idle.rssanon_kb]}")" \
 		"$(mb "${r[$n|burst]}")" "$(mb "${r[$n|burst.rssanon_kb]}")" \
 		"$(lg "${r[$n|logins]:-}")" "$(lg "${r[$n|logins.rssanon_kb]:-}")" \
 		"$(mb "${r[$n|end]}")" "$(mb "${r[$n|end.rssanon_kb]}")" \
-		"$(rate "${r[$n|idle1.c0]}" "${r[$n|idle1.c1]}")" "$(rate "${r[$n|idle2.c0]}" "${r[$n|idle2.c1]}")"
+		"$(rate "${r[$n|idle1.c0]}" "${r[$n|idle1.c1]}")" "$(rate "${r[$n|after.c0]}" "${r[$n|after.c1]}" 60)" \
+		"$(rate "${r[$n|idle2.c0]}" "${r[$n|idle2.c1]}")"
 done
 echo
 echo "pamsignal: $(awk -F= '/^wait_s=/{print $2}' "$tmp/burst-wait.kv") s from the end of the burst's sending to its last line in the event log;" \

@@ -15,17 +15,29 @@
 #include "event/text.h"
 #include "source/trust.h"
 #include "util/log.h"
+#include "util/timeconv.h"
 
 #define SESSIONS_MAX 4096
 #define LATER_US (200 * 1000)        /* retry of a failed flush or a busy checkpoint */
 #define STATUS_EVERY_US (2 * 1000000)
 
-static uint64_t mono_us(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
-}
+/*
+ * journald tells its readers about new entries through a timer: at most
+ * every 250 ms, plus sd-event's default 250 ms of slack, whereas the entry
+ * itself is in the mapped journal file within a few milliseconds. So
+ * while entries keep coming, the daemon also looks on its own: every
+ * FOLLOW_FAST_US for FOLLOW_FAST_FOR_US after the last entry (an attack's
+ * next line is seen within milliseconds), then every FOLLOW_SLOW_US until
+ * FOLLOW_QUIET_US (a slow brute force, a user's next command), then not
+ * at all: an idle daemon has no wakeups, and only the first entry after a
+ * quiet minute waits for journald's notice.
+ */
+#define FOLLOW_FAST_US 4000
+#define FOLLOW_FAST_FOR_US (5 * 1000000)
+#define FOLLOW_SLOW_US 32000
+#define FOLLOW_QUIET_US (60 * 1000000)
+
+static uint64_t mono_us(void) { return (uint64_t)ps_monotonic_us(); }
 
 static void print_diag(enum ps_diag_level level, const char *file, unsigned line, const char *msg, void *arg)
 {
@@ -76,7 +88,7 @@ static void checkpoint_now(struct daemon *d)
 		}
 	}
 	ps_out_init_mem(&o);
-	ps_state_write(&o, &d->positions, d->sessions);
+	ps_state_write(&o, &d->positions, d->sessions, ps_sources_save_dedup, d);
 	if (o.error) {
 		ps_out_free(&o);
 		for (int i = 0; i < nfds; i++)
@@ -120,6 +132,18 @@ static int flush_sinks(struct daemon *d)
 	return 0;
 }
 
+/* Arm or stop the look-ahead timer (see FOLLOW_FAST_US). */
+static void follow(struct daemon *d)
+{
+	uint64_t quiet = mono_us() - d->journal_seen_us;
+	if (!d->journal || !d->journal_seen_us || quiet >= FOLLOW_QUIET_US) {
+		sd_event_source_set_enabled(d->follow, SD_EVENT_OFF);
+		return;
+	}
+	sd_event_source_set_time_relative(d->follow, quiet < FOLLOW_FAST_FOR_US ? FOLLOW_FAST_US : FOLLOW_SLOW_US);
+	sd_event_source_set_enabled(d->follow, SD_EVENT_ONESHOT);
+}
+
 static void step(struct daemon *d)
 {
 	bool more = false;
@@ -138,6 +162,7 @@ static void step(struct daemon *d)
 	}
 	if (more)
 		sd_event_source_set_enabled(d->more, SD_EVENT_ONESHOT);
+	follow(d);
 	ps_daemon_status(d, false);
 }
 
@@ -272,12 +297,15 @@ static int setup_loop(struct daemon *d)
 	    (r = sd_event_add_signal(d->loop, NULL, SIGHUP, on_reload, d)) < 0 ||
 	    (r = sd_event_add_defer(d->loop, &d->more, on_more, d)) < 0 ||
 	    (r = sd_event_add_time_relative(d->loop, &d->later, CLOCK_MONOTONIC, LATER_US, 10000, on_later, d)) < 0 ||
+	    (r = sd_event_add_time_relative(d->loop, &d->follow, CLOCK_MONOTONIC, FOLLOW_FAST_US, 1000, on_later,
+					    d)) < 0 ||
 	    (r = sd_event_add_time_relative(d->loop, &d->retry_timer, CLOCK_MONOTONIC, 1000000, 100000,
 					    ps_journal_retry, d)) < 0)
 		return r;
 	sd_event_source_set_enabled(d->more, SD_EVENT_OFF);
 	sd_event_source_set_enabled(d->later, SD_EVENT_OFF);
 	sd_event_source_set_enabled(d->retry_timer, SD_EVENT_OFF);
+	sd_event_source_set_enabled(d->follow, SD_EVENT_OFF);
 	sd_event_set_watchdog(d->loop, true); /* WATCHDOG=1 at half of WATCHDOG_USEC, only under systemd */
 	return 0;
 }
@@ -293,6 +321,7 @@ static void teardown(struct daemon *d)
 	sd_event_source_unref(d->more);
 	sd_event_source_unref(d->later);
 	sd_event_source_unref(d->retry_timer);
+	sd_event_source_unref(d->follow);
 	sd_event_unref(d->loop);
 	ps_config_free(&d->cfg);
 }

@@ -50,6 +50,8 @@ struct daemon {
 	bool journal_wanted, journal_blind;
 	unsigned retry_s;
 	sd_event_source *retry_timer;
+	sd_event_source *follow;     /* timer: look for entries journald has not announced yet */
+	uint64_t journal_seen_us;    /* monotonic time the last journal entry was read */
 	char blind_reason[160];
 
 	/* files */
@@ -84,6 +86,8 @@ void ps_sources_close(struct daemon *d);
 /* Read up to a batch from every source; true if any had more. */
 bool ps_sources_read(struct daemon *d);
 void ps_sources_save_positions(struct daemon *d);
+/* The dedup memory's state file lines (a ps_state_more_fn; arg: the daemon). */
+void ps_sources_save_dedup(struct ps_out *o, void *arg);
 int ps_journal_retry(sd_event_source *s, uint64_t usec, void *arg);
 
 /* ingest.c */

@@ -7,20 +7,7 @@
 #include "decode/decode.h"
 #include "event/text.h"
 #include "source/trust.h"
-
-static int64_t now_us(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
-static int64_t monotonic_us(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
+#include "util/timeconv.h"
 
 /* Probes (scanners, pre-auth noise) go to the event log only; the terminal shows the rest. */
 static bool notable(const struct ps_event *ev) { return ev->kind != PS_KIND_PROBE; }
@@ -43,7 +30,7 @@ static bool repeat(struct daemon *d, unsigned source, const struct ps_record *re
 {
 	if (!d->dedup)
 		return false;
-	if (!ps_dedup_repeat(d->dedup, source, rec->program, rec->pid, rec->message, monotonic_us()))
+	if (!ps_dedup_repeat(d->dedup, source, rec->program, rec->pid, rec->message, ps_monotonic_us()))
 		return false;
 	d->n.duplicates++;
 	return true;
@@ -106,13 +93,19 @@ void ps_ingest_journal(struct daemon *d, const struct ps_sd_entry *e)
 		d->n.malformed++;
 	if (r != 1)
 		return;
-	/* Counted for dedup before the verdict: a file copy of a forged line must not pass as genuine. */
-	if (repeat(d, PS_SOURCE_JOURNAL, &e->rec))
-		return;
+	/*
+	 * Counted for dedup before the verdict, so that a file's later copy of
+	 * a forged line is dropped rather than passed as genuine; and a
+	 * forgery is reported even when a file's copy came first (its event
+	 * then stands next to this one, which says who really wrote it).
+	 */
+	bool dup = repeat(d, PS_SOURCE_JOURNAL, &e->rec);
 	if (!ps_trust_genuine(&d->cfg, e, &ev)) {
 		spoofed(d, e, ev.kind);
 		return;
 	}
+	if (dup)
+		return;
 	ev.source = PS_LIT("journal");
 	ps_emit(d, &ev);
 }
@@ -141,7 +134,7 @@ void ps_ingest_notice(struct daemon *d, enum ps_kind kind, const char *source, c
 	struct ps_event ev;
 	ps_event_init(&ev);
 	ev.kind = kind;
-	ev.time_us = now_us();
+	ev.time_us = ps_realtime_us();
 	ev.host = ps_cstr(d->hostname);
 	ev.program = PS_LIT("pamsignal");
 	ev.source = ps_cstr(source);

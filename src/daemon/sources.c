@@ -9,6 +9,7 @@
 
 #include "daemon/daemon_int.h"
 #include "util/log.h"
+#include "util/timeconv.h"
 
 #define RETRY_MAX_S 60
 
@@ -193,6 +194,67 @@ static void file_gaps(struct daemon *d, struct tail_source *t)
 	}
 }
 
+/* ---- dedup across restarts ---- */
+
+#define SOURCE_NAMES (PS_SOURCE_FILE0 + PS_DEDUP_SOURCES)
+
+/* names[id]: "journal", a followed file's path, NULL for an id not read now. */
+static size_t source_names(const struct daemon *d, const char *names[SOURCE_NAMES])
+{
+	for (size_t i = 0; i < SOURCE_NAMES; i++)
+		names[i] = NULL;
+	if (d->journal_wanted)
+		names[PS_SOURCE_JOURNAL] = "journal";
+	for (size_t i = 0; i < d->n_tails; i++)
+		if (d->tails[i].id < SOURCE_NAMES)
+			names[d->tails[i].id] = ps_tail_path(d->tails[i].tail);
+	return SOURCE_NAMES;
+}
+
+struct names_arg {
+	const char **names;
+	size_t n;
+};
+
+static int source_id(const char *name, void *arg)
+{
+	struct names_arg *a = arg;
+	for (size_t i = 0; i < a->n; i++)
+		if (a->names[i] && strcmp(a->names[i], name) == 0)
+			return (int)i;
+	return -1;
+}
+
+void ps_sources_save_dedup(struct ps_out *o, void *arg)
+{
+	struct daemon *d = arg;
+	const char *names[SOURCE_NAMES];
+	if (d->dedup)
+		ps_dedup_save(d->dedup, o, ps_monotonic_us(), names, source_names(d, names));
+}
+
+/* The lines the state file had: loaded once, when the sources' ids are known. */
+static void load_dedup(struct daemon *d)
+{
+	const char *names[SOURCE_NAMES];
+	struct names_arg a = { names, source_names(d, names) };
+	struct ps_str rest = ps_str(d->positions.dedup_lines, d->positions.dedup_len);
+	int64_t now = ps_monotonic_us();
+	size_t bad = 0;
+
+	while (d->dedup && rest.n > 0) {
+		const char *nl = memchr(rest.p, '\n', rest.n);
+		struct ps_str line = ps_str(rest.p, (size_t)(nl - rest.p)); /* every stored line ends in \n */
+		rest = ps_str(nl + 1, rest.n - line.n - 1);
+		bad += ps_dedup_load_line(d->dedup, line, now, source_id, &a) < 0;
+	}
+	if (bad)
+		ps_log_warn("%s: %zu unreadable dedup line(s) ignored", d->state_path, bad);
+	free(d->positions.dedup_lines);
+	d->positions.dedup_lines = NULL;
+	d->positions.dedup_len = 0;
+}
+
 /* ---- all ---- */
 
 int ps_sources_open(struct daemon *d)
@@ -228,6 +290,7 @@ int ps_sources_open(struct daemon *d)
 		if (!d->dedup && !(d->dedup = ps_dedup_new(8192, 60 * 1000000LL)))
 			return -ENOMEM;
 	}
+	load_dedup(d);
 	for (size_t i = 0; i < d->n_tails; i++)
 		file_gaps(d, &d->tails[i]);
 	return 0;
@@ -261,6 +324,8 @@ bool ps_sources_read(struct daemon *d)
 		} else {
 			more |= r == PS_BATCH;
 			d->dirty |= r > 0;
+			if (r > 0)
+				d->journal_seen_us = (uint64_t)ps_monotonic_us();
 		}
 	}
 	for (size_t i = 0; i < d->n_tails; i++) {

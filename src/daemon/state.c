@@ -19,6 +19,7 @@ void ps_state_free(struct ps_state *st)
 	for (size_t i = 0; i < st->n_files; i++)
 		free(st->files[i].path);
 	free(st->files);
+	free(st->dedup_lines);
 	ps_state_init(st);
 }
 
@@ -92,6 +93,16 @@ static int parse_line(struct ps_state *st, struct ps_sessions *s, struct ps_str 
 	}
 	if (ps_eq_lit(kind, "session"))
 		return ps_sessions_load_line(s, line);
+	if (ps_eq_lit(kind, "dedup")) {
+		char *v = realloc(st->dedup_lines, st->dedup_len + line.n + 1);
+		if (!v)
+			return -ENOMEM;
+		memcpy(v + st->dedup_len, line.p, line.n);
+		st->dedup_len += line.n;
+		v[st->dedup_len++] = '\n';
+		st->dedup_lines = v;
+		return 0;
+	}
 	return -EINVAL;
 }
 
@@ -115,7 +126,8 @@ int ps_state_parse(struct ps_state *st, struct ps_sessions *s, char *text, size_
 	return end ? 0 : -EINVAL;
 }
 
-void ps_state_write(struct ps_out *o, const struct ps_state *st, const struct ps_sessions *s)
+void ps_state_write(struct ps_out *o, const struct ps_state *st, const struct ps_sessions *s, ps_state_more_fn *more,
+		    void *arg)
 {
 	ps_out_puts(o, MAGIC);
 	ps_tsv_put_i64(o, 1);
@@ -146,5 +158,7 @@ void ps_state_write(struct ps_out *o, const struct ps_state *st, const struct ps
 	}
 	if (s)
 		ps_sessions_save(s, o);
+	if (more)
+		more(o, arg);
 	ps_out_puts(o, "end\n");
 }

@@ -15,7 +15,7 @@ int64_t ps_days_from_civil(int y, int m, int d)
 	return era * 146097 + doe - 719468;
 }
 
-static void civil_from_days(int64_t z, int *y, int *m, int *d)
+void ps_civil_from_days(int64_t z, int *y, int *m, int *d)
 {
 	z += 719468;
 	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
@@ -110,7 +110,7 @@ void ps_out_rfc3339(struct ps_out *o, int64_t usec)
 	}
 	if (day != cached_day) {
 		int y, m, d;
-		civil_from_days(day, &y, &m, &d);
+		ps_civil_from_days(day, &y, &m, &d);
 		if (y < 0 || y > 9999)
 			y = 0;
 		put2(date, (unsigned)y / 100);
@@ -238,3 +238,13 @@ int ps_parse_bsd_stamp(struct ps_str *s, struct ps_civil *c)
 	*s = t;
 	return 0;
 }
+
+static int64_t clock_us(clockid_t clock)
+{
+	struct timespec ts;
+	clock_gettime(clock, &ts);
+	return (int64_t)ts.tv_sec * PS_USEC_PER_SEC + ts.tv_nsec / 1000;
+}
+
+int64_t ps_realtime_us(void) { return clock_us(CLOCK_REALTIME); }
+int64_t ps_monotonic_us(void) { return clock_us(CLOCK_MONOTONIC); }

@@ -18,6 +18,11 @@
 
 #define PS_USEC_PER_SEC INT64_C(1000000)
 
+/* The clocks, in microseconds: wall time (CLOCK_REALTIME) and time since boot
+ * that never jumps (CLOCK_MONOTONIC), for intervals. */
+int64_t ps_realtime_us(void);
+int64_t ps_monotonic_us(void);
+
 struct ps_civil {
 	int year, month, day; /* month 1-12 */
 	int hour, min, sec;
@@ -26,6 +31,8 @@ struct ps_civil {
 
 /* Days since 1970-01-01 of a proleptic Gregorian date. */
 int64_t ps_days_from_civil(int y, int m, int d);
+/* The date of a day number (days since 1970-01-01). */
+void ps_civil_from_days(int64_t days, int *y, int *m, int *d);
 
 bool ps_civil_valid(const struct ps_civil *c);
 

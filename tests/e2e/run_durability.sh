@@ -15,10 +15,10 @@
 #    writing a few lines more to the old file first), with a kill -9 and a
 #    restart in the middle: every line once, no gap reported.
 # 4. The journal and a file that mirrors it (rsyslog simulated with
-#    journalctl -f): each line becomes one event, not two. (Within one run
-#    of the daemon: its memory of recent lines is not in the checkpoint,
-#    so a line one source gave before a restart and the other after it
-#    is kept twice.)
+#    journalctl -f): each line becomes one event, not two, across a
+#    kill -9 and a restart in the middle of the burst (the lines one
+#    source gave and the other not yet are in the checkpoint). A forged
+#    line the file gave first is still reported as spoofed_log.
 # 5. The event log rotated several times past the last checkpoint (a slow
 #    fdatasync lets a small log rotate faster than checkpoints follow):
 #    the restart cuts the file holding the mark and empties the newer
@@ -342,7 +342,7 @@ mkdir -p $P4
 write_conf $P4 yes yes $AUTH4
 LOG4=$P4/log/events.jsonl
 tag4=d${run}x
-N4=2000
+N4=6000
 start_daemon $P4
 check "dedup: the daemon starts on the journal and the file" test $? -eq 0
 # rsyslog, simulated: every journal entry from here on, in syslog framing
@@ -352,18 +352,50 @@ c0=$(journal_mark dedup)
 journalctl -f -q -o short --after-cursor="$c0" >> $AUTH4 2> /dev/null &
 mpid=$!
 at_exit "kill $mpid 2> /dev/null"
-burst $tag4 1 $N4 192.0.2.9 1000
+# 1,000 a second for 6 s: a kill -9 at a third, a stop and start at two thirds.
+burst $tag4 1 $N4 192.0.2.9 1000 &
+bpid=$!
+kill_at $LOG4 $((N4 / 3))
+start_daemon $P4
+check "dedup: restart after kill -9 at $killed_at events" test $? -eq 0
+wait_grep $LOG4 "user ${tag4}u" $((N4 * 2 / 3)) 30
+stop_daemon
+check "dedup: SIGTERM in the burst exits 0" test $? -eq 0
+start_daemon $P4
+check "dedup: restart after SIGTERM" test $? -eq 0
+wait $bpid
 wait_grep $AUTH4 "user ${tag4}u" $N4 30
 check "dedup: the file got a copy of all $N4 lines" test "$(grep -c -F "user ${tag4}u" $AUTH4)" -eq $N4
 # A line only the file has: the file is being read.
 echo "Nov 21 12:00:00 web1 sshd[4243]: Failed password for invalid user ${tag4}u$((N4 + 1)) from 192.0.2.9 port 22 ssh2" >> $AUTH4
 wait_grep $LOG4 "user ${tag4}u" $((N4 + 1)) 30
 sleep 1 # late copies would show now
-check "dedup: each line exactly once, from whichever source had it first" exactly_once $LOG4 $tag4 $((N4 + 1))
+check "dedup: each line exactly once across kill -9 and restart, from whichever source had it first" \
+	exactly_once $LOG4 $tag4 $((N4 + 1))
 kinds=$(grep -F "user ${tag4}u" $LOG4 | grep -o '"kind":"[a-z_]*"' | sort | uniq -c | tr -s ' \n' ' ')
 check "dedup: the line only the file has is an auth_failure from the file ($kinds)" \
 	$WAIT $LOG4 '{"kind":"auth_failure","user":"'${tag4}u$((N4 + 1))'","source":"'$AUTH4'"}' --count 1 --exact
+# A forgery whose file copy is read first: written to the file, then sent to
+# journald from the same pid (python, not sshd), as rsyslog would have it.
 kill $mpid
+forged="Accepted password for ${tag4}f from 203.0.113.66 port 22 ssh2"
+python3 - "$AUTH4" "$LOG4" "$forged" <<'PY'
+import os, socket, sys, time
+auth, log, msg = sys.argv[1:]
+pid = os.getpid()
+with open(auth, "a") as f:
+    f.write("Nov 21 12:00:00 web1 sshd[%d]: %s\n" % (pid, msg))
+end = time.monotonic() + 20
+while time.monotonic() < end and msg.encode() not in open(log, "rb").read():
+    time.sleep(0.05)
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.connect("/dev/log")
+s.send(("<38>Nov 21 12:00:00 sshd[%d]: %s" % (pid, msg)).encode())
+PY
+check "dedup: the file's copy of the forged login came first: an auth_success from the file" \
+	$WAIT $LOG4 '{"kind":"auth_success","user":"'${tag4}f'","source":"'$AUTH4'"}' --count 1 --exact
+check "dedup: ...and the journal's copy is reported as spoofed_log, not dropped as a duplicate" \
+	$WAIT $LOG4 '{"kind":"spoofed_log","sender_uid":0,"message":"'"$forged"'"}' --count 1 --exact
 stop_daemon
 check "dedup: SIGTERM exits 0" test $? -eq 0
 

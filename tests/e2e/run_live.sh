@@ -2,7 +2,8 @@
 # pamsignal run against the real thing: journald, a private sshd on
 # loopback, sudo and su. Each login, failure and command must reach the
 # event log as the expected event; a session close carries its duration;
-# forged entries (logger, a user-run sshd) become spoofed_log; a bad config
+# forged entries (logger, a user-run sshd) become spoofed_log; journald's
+# rate limiting (real, and imitated) is reported; a bad config
 # on SIGHUP keeps the old one; SIGTERM exits 0 and a restart continues
 # where it stopped. The machine is put back as it was.
 . "$(dirname "$0")/lib.sh"
@@ -123,6 +124,52 @@ wait_for "an imitated journald suppression notice is spoofed_log" \
 check "and no log_suppressed event came of it" test "$(grep -c '"log_suppressed"' $LOG)" -eq 0
 check "no forged source address became an event" \
 	test "$(grep -v spoofed_log $LOG | grep -c '203\.0\.113\.[56]')" -eq 0
+
+# journald's real rate limit. Without systemd as PID 1 there are no units,
+# but journald names a sender's unit after its cgroup: a process put in
+# cgroup system.slice/UNIT is UNIT to journald. It floods past journald's
+# burst (RateLimitBurst 10,000, scaled up with free disk space), and its
+# next message after the interval (RateLimitIntervalSec, 30 s) makes
+# journald log "Suppressed N messages from UNIT" itself (_TRANSPORT=driver).
+unit=psl-flood-$$.service
+cgdirs=()
+if [ "$(stat -f -c %T /sys/fs/cgroup)" = cgroup2fs ]; then
+	cgdirs=(/sys/fs/cgroup/system.slice/$unit)
+else # hybrid or legacy: journald reads the unified or the name=systemd hierarchy
+	for h in /sys/fs/cgroup/unified /sys/fs/cgroup/systemd; do
+		[ -d $h ] && cgdirs+=($h/system.slice/$unit)
+	done
+fi
+for c in "${cgdirs[@]}"; do
+	[ -d ${c%/*} ] || at_exit "rmdir ${c%/*} 2> /dev/null"
+	mkdir -p $c && at_exit "rmdir $c 2> /dev/null"
+done
+# in_unit COUNT: COUNT messages (not from a watched program) from inside the unit.
+cat > $TMP/flood.py <<'PY'
+import os, socket, time
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.connect("/dev/log")
+for i in range(int(os.environ["COUNT"])):
+    s.send(b"<38>psl-flood: flood line %d" % i)
+time.sleep(0.5)  # alive while journald looks up its cgroup
+PY
+in_unit() {
+	COUNT=$1 sh -c 'for c in "$@"; do echo $$ > "$c/cgroup.procs" || exit 1; done; exec python3 "$0"' \
+		$TMP/flood.py "${cgdirs[@]}"
+}
+t0=$SECONDS
+in_unit 300000
+check "a flood from unit $unit" test $? -eq 0
+stored=$(journalctl -q -o cat -t psl-flood --since "-2min" 2> /dev/null | grep -c 'flood line')
+check "journald rate-limited it: $stored of 300000 stored" test "$stored" -gt 0 -a "$stored" -lt 300000
+sleep $((31 - (SECONDS - t0)))
+in_unit 1
+notice=$(journalctl -q -o cat MESSAGE_ID=a596d6fe7bfa4994828e72309e95d61e --since "-2min" 2> /dev/null | grep -F "from $unit")
+dropped=$(sed -n 's/^Suppressed \([0-9]*\) messages from .*/\1/p' <<< "$notice")
+check "journald logged its own notice: $notice" test -n "$dropped"
+wait_for "journald's real notice is a log_suppressed event with the number dropped" \
+	'{"kind":"log_suppressed","count":'"${dropped:-0}"',"program":"systemd-journald","message":"Suppressed '"$dropped"' messages from '"$unit"'"}' \
+	--count 1 --exact
 
 # A bad config on SIGHUP: the old one stays, nothing is lost.
 cp $TMP/pamsignal.conf $TMP/good.conf

@@ -164,7 +164,7 @@ static void test_sessions_survive_restart(void **state)
 	struct ps_tail_pos pos = { 1, 2, 3 };
 	assert_int_equal(ps_state_set_file(&st, "/var/log/auth log", &pos), 0);
 	ps_out_init_mem(&o);
-	ps_state_write(&o, &st, s);
+	ps_state_write(&o, &st, s, NULL, NULL);
 
 	struct ps_state back;
 	ps_state_init(&back);
@@ -218,6 +218,74 @@ static void test_dedup(void **state)
 		assert_false(ps_dedup_repeat(d, 0, prog, i, ps_str(buf, (size_t)n), 100));
 	}
 	ps_dedup_free(d);
+}
+
+static int name_to_id(const char *name, void *arg)
+{
+	(void)arg;
+	if (strcmp(name, "journal") == 0)
+		return 0;
+	if (strcmp(name, "/var/log/auth.log") == 0)
+		return 2; /* the file's id changed with the configuration */
+	return -1;
+}
+
+/* A restart between a line's two copies: the second is still a copy. */
+static void test_dedup_survives_restart(void **state)
+{
+	(void)state;
+	struct ps_dedup *a = ps_dedup_new(16, 60 * 1000000LL);
+	struct ps_str prog = PS_LIT("sshd");
+	char longmsg[400];
+	memset(longmsg, 'x', sizeof(longmsg));
+	struct ps_str msg = PS_LIT("Failed password for root from 203.0.113.9 port 22 ssh2"),
+		      other = PS_LIT("Accepted publickey for alice from 203.0.113.7 port 22 ssh2"),
+		      both = PS_LIT("Connection closed by 198.51.100.4 port 22"),
+		      cut = ps_str(longmsg, sizeof(longmsg)), old = PS_LIT("Invalid user old from 192.0.2.1 port 22");
+	const char *names[] = { "journal", "/var/log/auth.log" };
+
+	assert_false(ps_dedup_repeat(a, 0, prog, 42, msg, 2000000));   /* journal: twice, file: not yet */
+	assert_false(ps_dedup_repeat(a, 0, prog, 42, msg, 2000000));
+	assert_false(ps_dedup_repeat(a, 1, prog, 43, other, 2000000)); /* the file first */
+	assert_false(ps_dedup_repeat(a, 0, prog, 44, both, 2000000));  /* both had it: nothing to remember */
+	assert_true(ps_dedup_repeat(a, 1, prog, 44, both, 2000000));
+	assert_false(ps_dedup_repeat(a, 0, prog, 45, cut, 2000000));  /* longer than the key */
+	assert_false(ps_dedup_repeat(a, 0, prog, 46, old, 0));
+	struct ps_out o;
+	ps_out_init_mem(&o);
+	ps_dedup_save(a, &o, 61 * 1000000LL, names, 2); /* "old" is past the window by then */
+	ps_dedup_free(a);
+	assert_int_equal(o.error, 0);
+	assert_int_equal(memchr(o.buf, '\0', o.len) == NULL, 1);
+	size_t lines = 0;
+	for (size_t i = 0; i < o.len; i++)
+		lines += o.buf[i] == '\n';
+	assert_int_equal(lines, 3); /* msg, other, cut */
+
+	/* A new process: another seed, another clock, the file under id 2. Down for an hour: it does not count. */
+	struct ps_dedup *b = ps_dedup_new(16, 60 * 1000000LL);
+	int64_t now = 5000 * 1000000LL;
+	struct ps_str rest = ps_str(o.buf, o.len);
+	while (rest.n) {
+		const char *nl = memchr(rest.p, '\n', rest.n);
+		struct ps_str line = ps_str(rest.p, (size_t)(nl - rest.p));
+		rest = ps_str(nl + 1, rest.n - line.n - 1);
+		assert_true(line.n > 6 && memcmp(line.p, "dedup\t", 6) == 0);
+		assert_int_equal(ps_dedup_load_line(b, ps_str(line.p + 6, line.n - 6), now, name_to_id, NULL), 0);
+	}
+	assert_true(ps_dedup_repeat(b, 2, prog, 42, msg, now));    /* the file's two copies */
+	assert_true(ps_dedup_repeat(b, 2, prog, 42, msg, now));
+	assert_false(ps_dedup_repeat(b, 2, prog, 42, msg, now));   /* a third is new */
+	assert_true(ps_dedup_repeat(b, 0, prog, 43, other, now));  /* the journal's copy */
+	assert_false(ps_dedup_repeat(b, 2, prog, 44, both, now));  /* nothing waited for it */
+	assert_true(ps_dedup_repeat(b, 2, prog, 45, cut, now));
+	assert_false(ps_dedup_repeat(b, 2, prog, 46, old, now));
+	/* The age carried over: one more minute of reading and the rest expire. */
+	assert_false(ps_dedup_repeat(b, 0, prog, 43, other, now + 60 * 1000000LL));
+	/* A broken line is refused. */
+	assert_int_equal(ps_dedup_load_line(b, PS_LIT("12\tx"), now, name_to_id, NULL), -EINVAL);
+	ps_dedup_free(b);
+	ps_out_free(&o);
 }
 
 /* ---- event log ---- */
@@ -320,6 +388,7 @@ int main(void)
 		cmocka_unit_test(test_sessions),
 		cmocka_unit_test(test_sessions_survive_restart),
 		cmocka_unit_test(test_dedup),
+		cmocka_unit_test(test_dedup_survives_restart),
 		cmocka_unit_test(test_eventlog_recovery_and_rotation),
 		cmocka_unit_test(test_tsv),
 	};
