@@ -45,6 +45,7 @@ static void about_entry(struct ps_event *ev, enum ps_kind kind, const struct ps_
 	ev->host = e->rec.host;
 	ev->program = e->identifier;
 	ev->message = e->rec.message;
+	ev->login_uid = e->rec.login_uid;
 	ev->source = PS_LIT("journal");
 }
 

@@ -6,7 +6,13 @@
 
 void ps_record_init(struct ps_record *rec)
 {
-	*rec = (struct ps_record){ .time_us = -1, .pid = -1 };
+	*rec = (struct ps_record){ .time_us = -1, .pid = -1, .login_uid = -1 };
+}
+
+int64_t ps_login_uid(struct ps_str s)
+{
+	uint64_t v;
+	return ps_parse_u64(s, UINT32_MAX - 1, &v) == 0 ? (int64_t)v : -1;
 }
 
 typedef int (*decoder_fn)(struct ps_str msg, struct ps_event *ev);
@@ -96,6 +102,7 @@ int ps_decode(const struct ps_record *rec, struct ps_event *ev)
 		ev->outcome = ps_kind_outcome(ev->kind);
 	if (!ps_set(ev->session) && rec->audit_session.n > 0)
 		ev->session = rec->audit_session;
+	ev->login_uid = rec->login_uid;
 	if (count > 1) {
 		uint64_t total = (uint64_t)ev->count * count;
 		ev->count = total > UINT32_MAX ? UINT32_MAX : (uint32_t)total;

@@ -54,13 +54,15 @@ bool ps_frame_tag(struct ps_str s, struct ps_record *rec);
  * line. The entry copies the fields it needs, because the lines it is
  * fed from do not outlive the call.
  */
+#define PS_JOURNAL_FIELDS 9 /* the fields frame_journal.c takes */
+
 struct ps_journal_entry {
 	char *buf;
 	size_t len, cap;
 	struct {
 		size_t off, n;
 		bool set;
-	} f[8];
+	} f[PS_JOURNAL_FIELDS];
 	bool any;
 };
 

@@ -13,7 +13,9 @@
 
 #include "decode/frame.h"
 
-enum { F_MESSAGE, F_IDENT, F_PID, F_SYSLOG_PID, F_HOSTNAME, F_REALTIME, F_AUDIT_SESSION, F_COMM, F__COUNT };
+enum { F_MESSAGE, F_IDENT, F_PID, F_SYSLOG_PID, F_HOSTNAME, F_REALTIME, F_AUDIT_SESSION, F_AUDIT_LOGINUID, F_COMM, F__COUNT };
+
+_Static_assert(F__COUNT == PS_JOURNAL_FIELDS, "struct ps_journal_entry has room for every field");
 
 static const char *const field_names[F__COUNT] = {
 	[F_MESSAGE] = "MESSAGE",
@@ -23,6 +25,7 @@ static const char *const field_names[F__COUNT] = {
 	[F_HOSTNAME] = "_HOSTNAME",
 	[F_REALTIME] = "__REALTIME_TIMESTAMP",
 	[F_AUDIT_SESSION] = "_AUDIT_SESSION",
+	[F_AUDIT_LOGINUID] = "_AUDIT_LOGINUID",
 	[F_COMM] = "_COMM",
 };
 
@@ -51,6 +54,7 @@ static void fields_to_record(const struct ps_str *f, const bool *set, struct ps_
 		rec->time_us = (int64_t)v;
 	if (set[F_AUDIT_SESSION] && ps_all_digits(f[F_AUDIT_SESSION]))
 		rec->audit_session = f[F_AUDIT_SESSION];
+	rec->login_uid = set[F_AUDIT_LOGINUID] ? ps_login_uid(f[F_AUDIT_LOGINUID]) : -1;
 }
 
 /* ---- -o json ---- */

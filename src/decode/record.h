@@ -19,10 +19,14 @@ struct ps_record {
 	int64_t time_us;             /* -1: unknown */
 	int64_t pid;                 /* -1: unknown */
 	struct ps_str audit_session; /* journal _AUDIT_SESSION (trusted) */
+	int64_t login_uid;           /* journal _AUDIT_LOGINUID (trusted): who logged in; -1: unset */
 	struct ps_str file;          /* input position, for the event */
 	uint64_t line;
 };
 
 void ps_record_init(struct ps_record *rec);
+
+/* An audit login uid (decimal) as a number; -1 for 4294967295, (uid_t)-1, "no login", or junk. */
+int64_t ps_login_uid(struct ps_str s);
 
 #endif

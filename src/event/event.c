@@ -10,6 +10,7 @@ void ps_event_init(struct ps_event *ev)
 	ev->time_us = -1;
 	ev->pid = -1;
 	ev->sender_uid = -1;
+	ev->login_uid = -1;
 	ev->duration_s = -1;
 	ev->src_port = -1;
 	ev->dst_port = -1;

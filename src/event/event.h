@@ -109,6 +109,8 @@ struct ps_event {
 	struct ps_str program;  /* as logged */
 	int64_t pid;            /* -1: unknown */
 	int64_t sender_uid;     /* journal _UID of a spoofed entry; -1: unknown */
+	int64_t login_uid;      /* audit login uid of the process that logged it: who logged in, kept
+	                         * across sudo and su (journal _AUDIT_LOGINUID); -1: unknown or unset */
 	struct ps_str sender_exe; /* journal _EXE of a spoofed entry */
 	struct ps_str sender_comm; /* journal _COMM of a spoofed entry */
 	struct ps_str user;     /* the account authenticated or tried; the invoker for sudo/su */

@@ -111,6 +111,7 @@ void ps_event_write_json(struct ps_out *o, const struct ps_event *ev, unsigned f
 	str_field(o, &first, "program", ev->program);
 	int_field(o, &first, "pid", ev->pid);
 	int_field(o, &first, "sender_uid", ev->sender_uid);
+	int_field(o, &first, "login_uid", ev->login_uid);
 	str_field(o, &first, "sender_exe", ev->sender_exe);
 	str_field(o, &first, "sender_comm", ev->sender_comm);
 	str_field(o, &first, "user", ev->user);

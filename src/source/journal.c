@@ -210,6 +210,8 @@ static void read_entry(sd_journal *j, struct ps_sd_entry *e)
 			e->rec.host = v;
 		else if (FIELD("_AUDIT_SESSION", &v))
 			e->rec.audit_session = v;
+		else if (FIELD("_AUDIT_LOGINUID", &v))
+			e->rec.login_uid = ps_login_uid(v);
 		else if (FIELD("MESSAGE_ID", &v))
 			message_id = v;
 		else if (FIELD("N_DROPPED", &v))
