@@ -132,14 +132,24 @@ static int flush_sinks(struct daemon *d)
 	return 0;
 }
 
-/* Arm or stop the look-ahead timer (see FOLLOW_FAST_US). */
+/*
+ * Arm or stop the look-ahead timer (see FOLLOW_FAST_US). When it stops,
+ * the journal is opened afresh at the cursor: sd-journal keeps every window
+ * of the files it has read mapped, so after a burst the daemon's RSS holds
+ * tens of MB of journal (shared page cache, but counted); an idle daemon
+ * gives them back.
+ */
 static void follow(struct daemon *d)
 {
 	uint64_t quiet = mono_us() - d->journal_seen_us;
 	if (!d->journal || !d->journal_seen_us || quiet >= FOLLOW_QUIET_US) {
 		sd_event_source_set_enabled(d->follow, SD_EVENT_OFF);
+		if (d->following && d->journal && !d->stalled)
+			ps_sources_reopen_journal(d);
+		d->following = false;
 		return;
 	}
+	d->following = true;
 	sd_event_source_set_time_relative(d->follow, quiet < FOLLOW_FAST_FOR_US ? FOLLOW_FAST_US : FOLLOW_SLOW_US);
 	sd_event_source_set_enabled(d->follow, SD_EVENT_ONESHOT);
 }

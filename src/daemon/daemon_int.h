@@ -52,6 +52,7 @@ struct daemon {
 	sd_event_source *retry_timer;
 	sd_event_source *follow;     /* timer: look for entries journald has not announced yet */
 	uint64_t journal_seen_us;    /* monotonic time the last journal entry was read */
+	bool following;              /* the follow timer runs */
 	char blind_reason[160];
 
 	/* files */
@@ -89,6 +90,8 @@ void ps_sources_save_positions(struct daemon *d);
 /* The dedup memory's state file lines (a ps_state_more_fn; arg: the daemon). */
 void ps_sources_save_dedup(struct ps_out *o, void *arg);
 int ps_journal_retry(sd_event_source *s, uint64_t usec, void *arg);
+/* Close the journal and open it again at the cursor (drops sd-journal's mapped windows). */
+void ps_sources_reopen_journal(struct daemon *d);
 
 /* ingest.c */
 void ps_ingest_journal(struct daemon *d, const struct ps_sd_entry *e);

@@ -115,6 +115,16 @@ static int journal_entry(const struct ps_sd_entry *e, void *arg)
 	return 0;
 }
 
+void ps_sources_reopen_journal(struct daemon *d)
+{
+	ps_sources_save_positions(d); /* the cursor to reopen at */
+	d->journal_io = sd_event_source_unref(d->journal_io);
+	ps_journal_close(d->journal);
+	d->journal = NULL;
+	if (journal_open(d) == 0)
+		sd_event_source_set_enabled(d->more, SD_EVENT_ONESHOT); /* anything logged in between */
+}
+
 /* ---- files ---- */
 
 static int on_dir_change(sd_event_source *s, const struct inotify_event *ev, void *arg)

@@ -226,6 +226,17 @@ for l in lines:
         sys.exit("repeated: " + l)
     seen.add(key)
 PY
+# A quiet minute: the daemon stops looking on its own and opens the journal
+# afresh at its cursor (giving back sd-journal's mapped windows). Entries
+# before and after that are each read once.
+quiet_msg() { echo "Failed password for invalid user psl_quiet$1 from 192.0.2.77 port 22 ssh2"; }
+logger -t sshd "$(quiet_msg 1)"
+wait_for "an entry before the quiet minute" "{\"message\":\"$(quiet_msg 1)\"}" --count 1
+sleep 62
+logger -t sshd "$(quiet_msg 2)"
+wait_for "after the quiet minute (journal reopened at the cursor) an entry arrives once" \
+	"{\"message\":\"$(quiet_msg 2)\"}" --count 1 --exact --timeout 5
+check "and the one before is not read again" test "$(grep -c psl_quiet1 $LOG)" -eq 1
 stop_daemon
 
 check "every line of the event log is JSON" python3 -c '
