@@ -175,9 +175,9 @@ tool_cmd() { # NAME FILE -> sets cmd (array) and cmd_stdin
 
 counter() { # NAME: read the tool's stdout on stdin, print its event count
 	case $1 in
-		# one JSON object per line; only "type":"event" records are events
-		# (an unescaped "type":"event" can only be a key, never message text)
-		pamsignal) { grep -c '"type":"event"' || true; } ;;
+		# one JSON object per line; lines that start with "type":"event" are
+		# events (alerts follow them and carry sample events inside)
+		pamsignal) { grep -c '^{"type":"event"' || true; } ;;
 		sshg-parser) wc -l ;;
 		fail2ban-regex)
 			sed -n 's/^Lines: [0-9]* lines, .* \([0-9][0-9]*\) matched.*/\1/p' | head -n1 ;;

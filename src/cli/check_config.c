@@ -64,6 +64,14 @@ __attribute__((format(printf, 2, 3))) static void row(const char *label, const c
 	va_end(ap);
 }
 
+static size_t count_strv(char **v)
+{
+	size_t n = 0;
+	while (v && v[n])
+		n++;
+	return n;
+}
+
 static void print_summary(const struct ps_config *cfg)
 {
 	if (cfg->path)
@@ -90,6 +98,22 @@ static void print_summary(const struct ps_config *cfg)
 		row("output eventlog:", "no\n");
 	}
 	row("output stdout:", "%s\n", cfg->print ? "yes" : "no");
+
+	const struct ps_detect_config *d = &cfg->detect;
+	unsigned on = 0;
+	for (int r = 0; r < PS_RULE__COUNT; r++)
+		on += d->rule[r].enabled;
+	row("detect:", "max_memory ");
+	print_size(d->max_memory);
+	printf(", %u samples per alert, %u of %d rules on", d->samples, on, PS_RULE__COUNT);
+	if (on < PS_RULE__COUNT) {
+		printf(" (off:");
+		for (int r = 0; r < PS_RULE__COUNT; r++)
+			if (!d->rule[r].enabled)
+				printf(" %s", ps_rule_name((enum ps_rule)r));
+		putchar(')');
+	}
+	printf("; allowlisted: %zu networks, %zu users\n", d->n_allow_cidrs, count_strv(d->allow_users));
 }
 
 static void usage(FILE *f)

@@ -1,9 +1,13 @@
 /*
- * pamsignal scan [--format json|text] [--stats] [FILE... | -]
+ * pamsignal scan [--format json|text] [--stats] [--alerts | --no-detect] [-c FILE] [FILE... | -]
  *
  * Reads log files (plain or gzip, any supported framing) or standard input
- * and writes one event per line. A file that cannot be read is reported by
- * name and the others are still scanned; the exit status is then 2.
+ * and writes one event per line, each followed by the alerts it raised:
+ * the detector runs on event time, so an old log gives the alerts it would
+ * have given live. At the end of the input, incidents whose count grew
+ * since their last alert get a final update. A file that cannot be read is
+ * reported by name and the others are still scanned; the exit status is
+ * then 2.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -14,6 +18,8 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "config/config.h"
+#include "detect/detect.h"
 #include "event/json.h"
 #include "event/text.h"
 #include "source/file.h"
@@ -25,19 +31,63 @@ struct scan_out {
 	struct ps_out out;
 	enum format format;
 	bool flush_each; /* a live stream or a person is waiting for each event */
+	bool events;     /* not --alerts */
+	struct ps_detector *detector; /* NULL: --no-detect */
 	unsigned warnings;
 };
+
+static int write_alert(const struct ps_alert *a, void *arg)
+{
+	struct scan_out *so = arg;
+	if (so->format == FORMAT_JSON)
+		ps_alert_write_json(&so->out, a);
+	else
+		ps_alert_write_text(&so->out, a);
+	if (so->flush_each)
+		ps_out_flush(&so->out);
+	return so->out.error;
+}
 
 static int write_event(const struct ps_event *ev, void *arg)
 {
 	struct scan_out *so = arg;
-	if (so->format == FORMAT_JSON)
-		ps_event_write_json(&so->out, ev, 0);
-	else
-		ps_event_write_text(&so->out, ev);
-	if (so->flush_each)
-		ps_out_flush(&so->out);
+	if (so->events) {
+		if (so->format == FORMAT_JSON)
+			ps_event_write_json(&so->out, ev, 0);
+		else
+			ps_event_write_text(&so->out, ev);
+		if (so->flush_each)
+			ps_out_flush(&so->out);
+	}
+	if (so->detector)
+		return ps_detector_feed(so->detector, ev, write_alert, so);
 	return so->out.error;
+}
+
+static void print_diag(enum ps_diag_level level, const char *file, unsigned line, const char *msg, void *arg)
+{
+	(void)arg;
+	if (line)
+		ps_log_error("%s:%u: %s: %s", file, line, level == PS_DIAG_ERROR ? "error" : "warning", msg);
+	else
+		ps_log_error("%s: %s: %s", file, level == PS_DIAG_ERROR ? "error" : "warning", msg);
+}
+
+/* The detector for -c FILE, or for the built-in defaults. */
+static int make_detector(const char *config, struct ps_detector **d)
+{
+	struct ps_config cfg;
+	if (config) {
+		if (ps_config_load(config, &cfg, print_diag, NULL) < 0)
+			return -EINVAL;
+	} else {
+		ps_config_defaults(&cfg);
+	}
+	int r = ps_detector_new(&cfg, d);
+	ps_config_free(&cfg);
+	if (r < 0)
+		ps_log_error("scan: detection: %s", strerror(-r));
+	return r;
 }
 
 static void warn_line(const char *name, uint64_t line, const char *what, void *arg)
@@ -61,9 +111,13 @@ static int64_t reference_time(const char *path)
 
 static void usage(FILE *f)
 {
-	fputs("usage: pamsignal scan [--format json|text] [--stats] [FILE... | -]\n"
+	fputs("usage: pamsignal scan [--format json|text] [--stats] [--alerts | --no-detect] [-c FILE]\n"
+	      "                      [FILE... | -]\n"
 	      "Decode authentication events from log files (plain or .gz; syslog, RFC 5424,\n"
-	      "journalctl short-iso/json/export). Reads standard input when no FILE is given.\n",
+	      "journalctl short-iso/json/export) and run the detection rules on them. Reads\n"
+	      "standard input when no FILE is given.\n"
+	      "  --alerts      print alerts only     --no-detect   events only, no rules\n"
+	      "  -c FILE       rule settings from FILE (default: the built-in ones)\n",
 	      f);
 }
 
@@ -72,15 +126,19 @@ int ps_cmd_scan(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "format", required_argument, NULL, 'f' },
 		{ "stats", no_argument, NULL, 's' },
+		{ "alerts", no_argument, NULL, 'a' },
+		{ "no-detect", no_argument, NULL, 'n' },
+		{ "config", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	struct scan_out so = { .format = isatty(STDOUT_FILENO) ? FORMAT_TEXT : FORMAT_JSON };
-	bool stats = false;
+	struct scan_out so = { .format = isatty(STDOUT_FILENO) ? FORMAT_TEXT : FORMAT_JSON, .events = true };
+	bool stats = false, detect = true;
+	const char *config = NULL;
 	int c;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "f:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "f:c:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			if (strcmp(optarg, "json") == 0)
@@ -95,6 +153,15 @@ int ps_cmd_scan(int argc, char **argv)
 		case 's':
 			stats = true;
 			break;
+		case 'a':
+			so.events = false;
+			break;
+		case 'n':
+			detect = false;
+			break;
+		case 'c':
+			config = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			return PS_EXIT_OK;
@@ -103,6 +170,13 @@ int ps_cmd_scan(int argc, char **argv)
 			return PS_EXIT_USAGE;
 		}
 	}
+
+	if (!so.events && !detect) {
+		ps_log_error("scan: --alerts and --no-detect leave nothing to print");
+		return PS_EXIT_USAGE;
+	}
+	if (detect && make_detector(config, &so.detector) < 0)
+		return PS_EXIT_USAGE;
 
 	static char outbuf[64 * 1024];
 	ps_out_init_fd(&so.out, STDOUT_FILENO, outbuf, sizeof(outbuf));
@@ -137,14 +211,22 @@ int ps_cmd_scan(int argc, char **argv)
 			status = PS_EXIT_USAGE;
 		}
 	}
+	struct ps_detector_stats ds = { 0 };
+	if (so.detector) {
+		if (!so.out.error)
+			ps_detector_flush(so.detector, write_alert, &so);
+		ps_detector_stats(so.detector, &ds);
+		ps_detector_free(so.detector);
+	}
 	if (ps_out_flush(&so.out) < 0) {
 		if (so.out.error != -EPIPE)
 			ps_log_error("scan: writing output: %s", strerror(-so.out.error));
 		return PS_EXIT_FAILURE;
 	}
 	if (stats)
-		fprintf(stderr, "lines %llu, events %llu, malformed %llu, overlong %llu\n",
+		fprintf(stderr, "lines %llu, events %llu, malformed %llu, overlong %llu, alerts %llu\n",
 			(unsigned long long)st.lines, (unsigned long long)st.events,
-			(unsigned long long)st.malformed, (unsigned long long)st.overlong);
+			(unsigned long long)st.malformed, (unsigned long long)st.overlong,
+			(unsigned long long)ds.alerts);
 	return status;
 }

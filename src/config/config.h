@@ -19,6 +19,9 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "event/alert.h"
+#include "util/ip.h"
+
 #define PS_CONFIG_DEFAULT_PATH "/etc/pamsignal/pamsignal.conf"
 
 enum ps_switch { PS_SWITCH_AUTO = 0, PS_SWITCH_YES, PS_SWITCH_NO };
@@ -33,6 +36,45 @@ struct ps_trusted_program {
 	char *identifier;
 	char **exes;       /* NULL-terminated */
 	bool any_uid;
+};
+
+/* An address block: net holds the network address (host bits zero). */
+struct ps_cidr {
+	struct ps_ip net;
+	unsigned prefix;
+};
+
+/* [rule.NAME]: the keys every rule has. window and realert are seconds. */
+struct ps_rule_config {
+	bool enabled;
+	enum ps_severity severity;
+	unsigned threshold;  /* events (or names, sources) within window that raise the alert */
+	int64_t window_s;    /* how far back they count; an incident ends after this long quiet */
+	int64_t realert_s;   /* an ongoing incident alerts again after this long, if its count grew; 0: never */
+};
+
+/* Detection: [detect] and every [rule.NAME] (pamsignal.conf(5), RULES in pamsignal(8)). */
+struct ps_detect_config {
+	uint64_t max_memory;        /* max_memory = 64M: all detection state together */
+	struct ps_cidr *allow_cidrs;/* allowlist_cidrs: events from these sources are not examined */
+	size_t n_allow_cidrs;
+	char **allow_users;         /* allowlist_users, NULL-terminated (NULL: none) */
+	unsigned samples;           /* samples = 3 sample events per alert (0-8) */
+	struct ps_rule_config rule[PS_RULE__COUNT];
+
+	/* [rule.brute_force_subnet] */
+	unsigned subnet_prefix4;    /* prefix4 = 24 */
+	unsigned subnet_prefix6;    /* prefix6 = 64 */
+	unsigned subnet_min_sources;/* min_sources = 3 distinct addresses */
+	/* [rule.new_source] */
+	unsigned new_source_prefix6;/* prefix6 = 64: IPv6 sources are compared as networks */
+	unsigned new_source_per_user; /* sources_per_user = 16 remembered */
+	bool new_source_first_login;/* first_login = no: a user's very first login alerts too */
+	/* [rule.off_hours] */
+	char *timezone;             /* timezone: NULL = the system's */
+	/* schedule = Mon-Fri 07:00-20:00: bit m of week[d] (d 0 = Monday) set
+	 * when minute m of that local day is within working hours */
+	uint8_t week[7][1440 / 8];
 };
 
 struct ps_config {
@@ -64,6 +106,8 @@ struct ps_config {
 
 	/* [output.stdout] */
 	bool print;                /* enabled = yes|no: the terminal table of notable events */
+
+	struct ps_detect_config detect;
 };
 
 /* Diagnostics: file may be NULL (defaults), line 0 when not line-bound. */

@@ -22,8 +22,13 @@ enum ps_cfg_section {
 	PS_SEC_FILE,
 	PS_SEC_EVENTLOG,
 	PS_SEC_STDOUT,
+	PS_SEC_DETECT,
 	PS_SEC_COUNT,
+	PS_SEC_RULE = 100,   /* [rule.NAME]: ld->rule says which (config_rules.c) */
 };
+
+/* Keys a [rule.NAME] section may hold (config_rules.c has the table). */
+#define PS_CFG_RULE_KEYS 12
 
 struct ps_cfg_loader;
 
@@ -64,6 +69,8 @@ struct ps_cfg_loader {
 	size_t program_line_cap;
 	const char *secret_key;             /* the first secret key set, and its line */
 	unsigned secret_line;
+	int rule;                           /* in PS_SEC_RULE: which rule */
+	unsigned rule_key_line[PS_RULE__COUNT][PS_CFG_RULE_KEYS];
 };
 
 /* The real key table (config_keys.c). */
@@ -99,6 +106,27 @@ const char *ps_cfg_section_name(enum ps_cfg_section s);
  */
 int ps_cfg_words(const char *s, char ***out);
 void ps_cfg_strv_free(char **v);
+
+/* Suggestions: edit distance ignoring case, and whether d is close enough to
+ * candidate to suggest it. */
+size_t ps_cfg_distance(const char *a, const char *b);
+bool ps_cfg_near(size_t d, const char *candidate);
+
+/* config_rules.c: [detect] values, [rule.NAME] sections, and the defaults of both. */
+int ps_cfg_set_cidrs(struct ps_cfg_loader *ld, const struct ps_cfg_key *k, const char *v);
+int ps_cfg_set_users(struct ps_cfg_loader *ld, const struct ps_cfg_key *k, const char *v);
+int ps_cfg_set_samples(struct ps_cfg_loader *ld, const struct ps_cfg_key *k, const char *v);
+/* "rule.NAME" was entered (name: what follows "rule.", n bytes). */
+void ps_cfg_enter_rule(struct ps_cfg_loader *ld, const char *name, size_t n);
+int ps_cfg_set_rule_key(struct ps_cfg_loader *ld, const char *name, const char *value);
+int ps_cfg_detect_defaults(struct ps_detect_config *d);
+/*
+ * "Mon-Fri 07:00-20:00, Sat 09:00-12:00" into a minute bitmap per weekday
+ * (0 = Monday). A range that ends at or before its start runs past
+ * midnight into the next day. Returns 0, or -EINVAL with a message in err.
+ */
+int ps_cfg_parse_schedule(const char *text, uint8_t week[7][1440 / 8], char *err, size_t size);
+void ps_cfg_detect_free(struct ps_detect_config *d);
 
 /* The file-wide checks, at line 0: who could have written it, and whether
  * the secrets it holds are readable by everyone. */

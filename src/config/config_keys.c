@@ -25,6 +25,7 @@ static const char *const section_names[PS_SEC_COUNT] = {
 	[PS_SEC_FILE] = "source.file",
 	[PS_SEC_EVENTLOG] = "output.eventlog",
 	[PS_SEC_STDOUT] = "output.stdout",
+	[PS_SEC_DETECT] = "detect",
 };
 
 const char *ps_cfg_section_name(enum ps_cfg_section s)
@@ -284,6 +285,10 @@ const struct ps_cfg_key ps_cfg_keys[] = {
 	{ PS_SEC_EVENTLOG, "max_size", set_size, F(eventlog_max_size), false },
 	{ PS_SEC_EVENTLOG, "keep", set_keep, F(eventlog_keep), false },
 	{ PS_SEC_STDOUT, "enabled", set_bool, F(print), false },
+	{ PS_SEC_DETECT, "max_memory", set_size, F(detect.max_memory), false },
+	{ PS_SEC_DETECT, "allowlist_cidrs", ps_cfg_set_cidrs, 0, false },
+	{ PS_SEC_DETECT, "allowlist_users", ps_cfg_set_users, 0, false },
+	{ PS_SEC_DETECT, "samples", ps_cfg_set_samples, 0, false },
 };
 const size_t ps_cfg_n_keys = sizeof(ps_cfg_keys) / sizeof(ps_cfg_keys[0]);
 _Static_assert(sizeof(ps_cfg_keys) / sizeof(ps_cfg_keys[0]) <= PS_CFG_MAX_KEYS, "raise PS_CFG_MAX_KEYS");
@@ -366,7 +371,7 @@ static int set_program(struct ps_cfg_loader *ld, const char *id, const char *v)
 
 /* Optimal string alignment distance, ignoring case: insertions, deletions,
  * substitutions and swaps of neighbours each count 1. */
-static size_t distance(const char *a, const char *b)
+size_t ps_cfg_distance(const char *a, const char *b)
 {
 	size_t na = strlen(a), nb = strlen(b);
 	if (na >= PS_CFG_NAME_MAX || nb >= PS_CFG_NAME_MAX)
@@ -398,7 +403,7 @@ static size_t distance(const char *a, const char *b)
 }
 
 /* Close enough to suggest: a typo or two, not a different word. */
-static bool near(size_t d, const char *candidate)
+bool ps_cfg_near(size_t d, const char *candidate)
 {
 	return d <= 2 && 2 * d < strlen(candidate);
 }
@@ -417,14 +422,14 @@ static void unknown_key(struct ps_cfg_loader *ld, const char *name)
 			}
 			continue;
 		}
-		size_t d = distance(name, k->name);
+		size_t d = ps_cfg_distance(name, k->name);
 		if (d < best_d) {
 			best_d = d;
 			best = k->name;
 		}
 	}
 	quote(q, name);
-	if (best && near(best_d, best))
+	if (best && ps_cfg_near(best_d, best))
 		ps_cfg_report(ld, PS_DIAG_ERROR, ld->line, "unknown key '%s' in [%s]; did you mean '%s'?", q, sec,
 			      best);
 	else if (n_elsewhere == 1)
@@ -439,6 +444,10 @@ void ps_cfg_enter_section(struct ps_cfg_loader *ld, const char *name, size_t n)
 	char buf[PS_CFG_NAME_MAX], q[PS_CFG_QUOTE_MAX];
 	const char *best = NULL;
 	size_t best_d = SIZE_MAX;
+	if (n > 5 && memcmp(name, "rule.", 5) == 0) {
+		ps_cfg_enter_rule(ld, name + 5, n - 5);
+		return;
+	}
 	for (int i = 0; i < PS_SEC_COUNT; i++) {
 		if (strlen(section_names[i]) == n && memcmp(section_names[i], name, n) == 0) {
 			ld->section = (enum ps_cfg_section)i;
@@ -451,11 +460,11 @@ void ps_cfg_enter_section(struct ps_cfg_loader *ld, const char *name, size_t n)
 		buf[n] = '\0';
 		for (int i = 0; i < PS_SEC_COUNT; i++) {
 			const char *s = section_names[i];
-			size_t d = distance(buf, s), len = strlen(s);
+			size_t d = ps_cfg_distance(buf, s), len = strlen(s);
 			/* "[journal]" for "[source.journal]": the last part alone */
 			if (n > 0 && len > n && s[len - n - 1] == '.' && strcmp(s + len - n, buf) == 0)
 				d = 1;
-			if (d < best_d && near(d, s)) {
+			if (d < best_d && ps_cfg_near(d, s)) {
 				best_d = d;
 				best = s;
 			}
@@ -480,6 +489,8 @@ void ps_cfg_set_key(struct ps_cfg_loader *ld, const char *name, const char *valu
 	}
 	if (ld->section == PS_SEC_PROGRAMS) {
 		r = set_program(ld, name, value);
+	} else if (ld->section == PS_SEC_RULE) {
+		r = ps_cfg_set_rule_key(ld, name, value);
 	} else {
 		size_t i = 0;
 		while (i < ld->n_keys && (ld->keys[i].section != ld->section || strcmp(ld->keys[i].name, name) != 0))

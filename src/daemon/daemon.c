@@ -64,8 +64,9 @@ void ps_daemon_status(struct daemon *d, bool force)
 	else
 		snprintf(state, sizeof(state), "monitoring");
 	snprintf(status, sizeof(status),
-		 "STATUS=%s; %llu entries, %llu events, %llu spoofed, %llu suppressed, %llu gaps, %zu open sessions",
-		 state, (unsigned long long)d->n.entries, (unsigned long long)d->n.events,
+		 "STATUS=%s; %llu entries, %llu events, %llu alerts, %llu spoofed, %llu suppressed, %llu gaps, "
+		 "%zu open sessions",
+		 state, (unsigned long long)d->n.entries, (unsigned long long)d->n.events, (unsigned long long)d->n.alerts,
 		 (unsigned long long)d->n.spoofed, (unsigned long long)d->n.suppressed, (unsigned long long)d->n.gaps,
 		 ps_sessions_open(d->sessions));
 	sd_notify(0, status);
@@ -264,6 +265,7 @@ static int on_reload(sd_event_source *s, const struct signalfd_siginfo *si, void
 		       d->cfg.eventlog_max_size != fresh.eventlog_max_size || d->cfg.eventlog_keep != fresh.eventlog_keep;
 	ps_config_free(&d->cfg);
 	d->cfg = fresh;
+	ps_detect_reload(d);
 	set_hostname(d);
 	ps_trust_forget_names();
 	if (new_log && d->eventlog) {
@@ -322,6 +324,7 @@ static int setup_loop(struct daemon *d)
 
 static void teardown(struct daemon *d)
 {
+	ps_detect_close(d);
 	ps_sources_close(d);
 	ps_eventlog_close(d->eventlog);
 	ps_sessions_free(d->sessions);
@@ -360,6 +363,10 @@ int ps_daemon_run(const char *config_path)
 		ps_log_error("event loop: %s", strerror(-r));
 		return 1;
 	}
+	if ((r = ps_detect_open(d)) < 0) {
+		teardown(d);
+		return 1;
+	}
 	if (open_sinks(d) < 0 || (r = ps_checkpoint_start(&d->checkpoint, d->state_path)) < 0) {
 		teardown(d);
 		return 1;
@@ -390,8 +397,9 @@ int ps_daemon_run(const char *config_path)
 	step(d); /* what is already read gets written */
 	checkpoint_now(d);
 	int cr = ps_checkpoint_stop(d->checkpoint);
+	int dr = ps_detect_close(d);
 	if (cr < 0)
 		ps_log_error("final checkpoint: %s", strerror(-cr));
 	teardown(d);
-	return r < 0 || cr < 0 ? 1 : 0;
+	return r < 0 || cr < 0 || dr < 0 ? 1 : 0;
 }

@@ -13,6 +13,7 @@
 #include "daemon/checkpoint.h"
 #include "daemon/state.h"
 #include "decode/frame.h"
+#include "detect/detect.h"
 #include "event/event.h"
 #include "sink/eventlog.h"
 #include "source/journal.h"
@@ -35,7 +36,7 @@ struct tail_source {
 };
 
 struct counters {
-	uint64_t entries, events, spoofed, suppressed, gaps, duplicates, folded, malformed;
+	uint64_t entries, events, spoofed, suppressed, gaps, duplicates, folded, malformed, alerts;
 };
 
 struct daemon {
@@ -63,6 +64,11 @@ struct daemon {
 	sd_event_source *later;      /* timer: retry a flush or a checkpoint */
 
 	struct ps_sessions *sessions;
+	struct ps_detector *detector;
+	struct ps_checkpoint *detect_checkpoint; /* STATE_DIR/detect (detect.c) */
+	char *detect_path;
+	sd_event_source *detect_timer; /* saves the detector's state a minute after activity */
+	bool detect_dirty;           /* fed since the last save */
 	struct ps_dedup *dedup;      /* only with more than one source */
 
 	/* sinks */
@@ -99,6 +105,13 @@ void ps_ingest_line(struct daemon *d, struct tail_source *t, struct ps_str line)
 /* An event about the monitoring itself (gap, blindness...), stamped now. */
 void ps_ingest_notice(struct daemon *d, enum ps_kind kind, const char *source, const char *detail);
 void ps_emit(struct daemon *d, struct ps_event *ev);
+
+/* detect.c */
+int ps_detect_open(struct daemon *d);
+void ps_detect_event(struct daemon *d, const struct ps_event *ev);
+void ps_detect_save(struct daemon *d);
+void ps_detect_reload(struct daemon *d);
+int ps_detect_close(struct daemon *d);
 
 /* daemon.c */
 void ps_daemon_status(struct daemon *d, bool force);

@@ -3,66 +3,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "event/json_fields.h"
 #include "util/timeconv.h"
-
-/*
- * Writes ,"name": (the caller writes the value). name is always a literal,
- * so the whole key goes out in one copy of known length.
- */
-#define KEY(o, first, name)                                                     \
-	do {                                                                    \
-		if (!*(first))                                                  \
-			ps_out_putc(o, ',');                                    \
-		*(first) = false;                                               \
-		ps_out_put(o, "\"" name "\":", sizeof("\"" name "\":") - 1);       \
-	} while (0)
-
-#define str_field(o, first, name, v)                                            \
-	do {                                                                    \
-		struct ps_str v_ = (v);                                         \
-		if (ps_set(v_)) {                                               \
-			KEY(o, first, name);                                    \
-			ps_out_json_str(o, v_);                                 \
-		}                                                               \
-	} while (0)
-
-/* Our own vocabulary (kinds, reasons...): never needs escaping. */
-#define name_field(o, first, name, v)                                           \
-	do {                                                                    \
-		const char *v_ = (v);                                           \
-		if (v_) {                                                       \
-			KEY(o, first, name);                                    \
-			ps_out_putc(o, '"');                                    \
-			ps_out_puts(o, v_);                                     \
-			ps_out_putc(o, '"');                                    \
-		}                                                               \
-	} while (0)
-
-#define int_field(o, first, name, v)                                            \
-	do {                                                                    \
-		int64_t v_ = (v);                                               \
-		if (v_ >= 0) {                                                  \
-			KEY(o, first, name);                                    \
-			ps_out_i64(o, v_);                                      \
-		}                                                               \
-	} while (0)
-
-static void ip_value(struct ps_out *o, const struct ps_ip *ip)
-{
-	char buf[PS_IP_STRLEN];
-	size_t n = ps_ip_format(ip, buf);
-	ps_out_putc(o, '"');
-	ps_out_put(o, buf, n);
-	ps_out_putc(o, '"');
-}
-
-#define ip_field(o, first, name, ip)                                            \
-	do {                                                                    \
-		if ((ip)->family) {                                             \
-			KEY(o, first, name);                                    \
-			ip_value(o, ip);                                        \
-		}                                                               \
-	} while (0)
 
 /*
  * Every event of one input carries the same file name: escape it once and
@@ -97,12 +39,7 @@ void ps_event_write_json(struct ps_out *o, const struct ps_event *ev, unsigned f
 	ps_out_putc(o, '{');
 	if (full)
 		name_field(o, &first, "type", "event");
-	if (ev->time_us >= 0) {
-		KEY(o, &first, "time");
-		ps_out_putc(o, '"');
-		ps_out_rfc3339(o, ev->time_us);
-		ps_out_putc(o, '"');
-	}
+	time_field(o, &first, "time", ev->time_us);
 	str_field(o, &first, "host", ev->host);
 	name_field(o, &first, "kind", ps_kind_name(ev->kind));
 	name_field(o, &first, "outcome", ps_outcome_name(ev->outcome));
@@ -148,5 +85,8 @@ void ps_event_write_json(struct ps_out *o, const struct ps_event *ev, unsigned f
 			int_field(o, &first, "line", (int64_t)ev->line);
 		str_field(o, &first, "message", ev->message);
 	}
-	ps_out_puts(o, "}\n");
+	if (flags & PS_JSON_NO_NEWLINE)
+		ps_out_putc(o, '}');
+	else
+		ps_out_puts(o, "}\n");
 }

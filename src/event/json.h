@@ -11,6 +11,8 @@
 enum {
 	/* Leave out type, file, line and message (decoder tests compare the rest). */
 	PS_JSON_DECODED_ONLY = 1 << 0,
+	/* No newline after the object (an event inside an alert's "events"). */
+	PS_JSON_NO_NEWLINE = 1 << 1,
 };
 
 /*

@@ -1,5 +1,6 @@
 #include "event/text.h"
 
+#include <stdio.h>
 #include <time.h>
 
 #include "util/timeconv.h"
@@ -112,5 +113,28 @@ void ps_event_write_text(struct ps_out *o, const struct ps_event *ev)
 		cell(o, ev->src_host, W_SOURCE);
 	}
 	detail(o, ev);
+	ps_out_putc(o, '\n');
+}
+
+void ps_alert_write_text(struct ps_out *o, const struct ps_alert *a)
+{
+	char src[PS_IP_STRLEN + 4];
+	size_t n = 0;
+
+	local_time(o, a->time_us);
+	cell(o, PS_LIT("alert"), W_KIND);
+	cell(o, ps_cstr(ps_severity_name(a->severity)), W_RESULT);
+	cell(o, a->service, W_SERVICE);
+	cell(o, a->user, W_USER);
+	if (a->src_ip.family) {
+		n = ps_ip_format(&a->src_ip, src);
+	} else if (a->subnet.family) {
+		n = ps_ip_format(&a->subnet, src);
+		n += (size_t)snprintf(src + n, sizeof(src) - n, "/%u", a->subnet_prefix);
+	}
+	cell(o, n ? ps_str(src, n) : PS_LIT("-"), W_SOURCE);
+	ps_out_puts(o, ps_rule_name(a->rule));
+	ps_out_puts(o, a->update ? " (update): " : ": ");
+	ps_out_term_str(o, ps_str(a->summary, a->summary_len), 200);
 	ps_out_putc(o, '\n');
 }

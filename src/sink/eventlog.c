@@ -153,6 +153,11 @@ void ps_eventlog_add(struct ps_eventlog *el, const struct ps_event *ev)
 	ps_event_write_json(&el->buf, ev, 0);
 }
 
+void ps_eventlog_add_alert(struct ps_eventlog *el, const struct ps_alert *a)
+{
+	ps_alert_write_json(&el->buf, a);
+}
+
 /* path → path.1 → ... → path.keep; the oldest falls off. */
 static int rotate(struct ps_eventlog *el)
 {

@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "event/alert.h"
 #include "event/event.h"
 
 struct ps_eventlog_mark {
@@ -36,6 +37,7 @@ int ps_eventlog_open(struct ps_eventlog **el, const char *path, uint64_t max_siz
 void ps_eventlog_close(struct ps_eventlog *el);
 
 void ps_eventlog_add(struct ps_eventlog *el, const struct ps_event *ev);
+void ps_eventlog_add_alert(struct ps_eventlog *el, const struct ps_alert *a);
 /*
  * Write what was collected, rotating first if it would pass max_size.
  * On error (disk full...) the lines stay collected for the next try, and

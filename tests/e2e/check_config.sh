@@ -64,6 +64,29 @@ check "world-writable file: FILE: error:" grep -qF "$TMP/open.conf: error: refus
 check "missing file: exit 1" test $? -eq 1
 check "missing file: errno text" grep -qF "$TMP/missing.conf: error: cannot open: No such file or directory" $TMP/err
 
+# Detection: rules are checked like every other section.
+conf rules.conf 0644 <<'C'
+[detect]
+allowlist_cidrs = 192.0.2.0/24
+[rule.brute_forse]
+threshold = 3
+[rule.off_hours]
+timezone = Mars/Olympus
+[rule.sudo]
+enabled = no
+C
+"$PAMSIGNAL" check-config -c "$TMP/rules.conf" > $TMP/out 2> $TMP/err
+check "bad rules: exit 1" test $? -eq 1
+check "unknown rule with its line and suggestion" \
+	grep -qF "$TMP/rules.conf:3: error: unknown rule [rule.brute_forse]; did you mean [rule.brute_force]?" $TMP/err
+check "unknown time zone with its line" \
+	grep -qF "$TMP/rules.conf:6: error: [rule.off_hours] timezone: unknown time zone 'Mars/Olympus'" $TMP/err
+sed -i '3,6d' "$TMP/rules.conf"
+"$PAMSIGNAL" check-config -c "$TMP/rules.conf" > $TMP/out 2> $TMP/err
+check "rules fixed: exit 0" test $? -eq 0
+check "summary shows detection" \
+	grep -q '^detect:  *max_memory 64M, 3 samples per alert, 13 of 14 rules on (off: sudo); allowlisted: 1 networks, 0 users$' $TMP/out
+
 # Usage errors.
 "$PAMSIGNAL" check-config -x > /dev/null 2>&1
 check "unknown option: exit 2" test $? -eq 2

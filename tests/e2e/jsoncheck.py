@@ -4,10 +4,11 @@
 usage: jsoncheck.py OUTPUT [EXPECT]
 
 Every line of OUTPUT must be strict UTF-8, one JSON object, with the event
-contract's required fields and no unknown ones. EXPECT, if given, has one
-JSON object per line: the fields each successive event must have (a value
-of null means "must be absent"). Exits 1 with a message on the first
-difference.
+or alert contract's required fields and no unknown ones (an alert's sample
+events are checked as events). EXPECT, if given, has one JSON object per
+line: the fields each successive event must have (a value of null means
+"must be absent"); alerts are not compared. Exits 1 with a message on the
+first difference.
 """
 import json
 import sys
@@ -18,11 +19,46 @@ KNOWN = {"type", "time", "host", "kind", "outcome", "reason", "service", "progra
          "count", "ambiguous", "file", "line", "message"}
 KINDS = {"auth_success", "auth_failure", "session_open", "session_close", "command",
          "probe", "account_change"}
+ALERT_KNOWN = {"type", "rule", "severity", "update", "time", "host", "summary", "src_ip", "subnet",
+               "user", "service", "count", "window_s", "first_seen", "last_seen", "mitre", "events"}
+ALERT_REQUIRED = {"type", "rule", "severity", "summary", "count", "mitre", "events"}
+SEVERITIES = {"info", "low", "medium", "high", "critical"}
 
 
 def fail(msg):
     print("jsoncheck: " + msg)
     sys.exit(1)
+
+
+def check_strings(n, obj):
+    for k, v in obj.items():
+        if isinstance(v, str) and any(0xd800 <= ord(c) <= 0xdfff for c in v):
+            fail("line %d: lone surrogate in %s" % (n, k))
+
+
+def check_event(n, ev):
+    if not isinstance(ev, dict) or ev.get("type") != "event":
+        fail("line %d: not an event object" % n)
+    if ev.get("kind") not in KINDS:
+        fail("line %d: bad kind %r" % (n, ev.get("kind")))
+    unknown = set(ev) - KNOWN
+    if unknown:
+        fail("line %d: unknown fields %s" % (n, sorted(unknown)))
+    check_strings(n, ev)
+
+
+def check_alert(n, a):
+    missing = ALERT_REQUIRED - set(a)
+    unknown = set(a) - ALERT_KNOWN
+    if missing or unknown:
+        fail("line %d: alert missing %s, unknown %s" % (n, sorted(missing), sorted(unknown)))
+    if a["severity"] not in SEVERITIES or not a["summary"] or "\n" in a["summary"]:
+        fail("line %d: bad alert severity or summary" % n)
+    if not all(isinstance(m, str) and m.startswith("T") for m in a["mitre"]):
+        fail("line %d: bad mitre ids %r" % (n, a["mitre"]))
+    check_strings(n, a)
+    for ev in a["events"]:
+        check_event(n, ev)
 
 
 def main():
@@ -40,16 +76,10 @@ def main():
             ev = json.loads(line)
         except ValueError as e:
             fail("line %d: not JSON: %s" % (n, e))
-        if not isinstance(ev, dict) or ev.get("type") != "event":
-            fail("line %d: not an event object" % n)
-        if ev.get("kind") not in KINDS:
-            fail("line %d: bad kind %r" % (n, ev.get("kind")))
-        unknown = set(ev) - KNOWN
-        if unknown:
-            fail("line %d: unknown fields %s" % (n, sorted(unknown)))
-        for k, v in ev.items():
-            if isinstance(v, str) and any(0xd800 <= ord(c) <= 0xdfff for c in v):
-                fail("line %d: lone surrogate in %s" % (n, k))
+        if isinstance(ev, dict) and ev.get("type") == "alert":
+            check_alert(n, ev)
+            continue
+        check_event(n, ev)
         events.append(ev)
     if len(sys.argv) > 2:
         want = [json.loads(l) for l in open(sys.argv[2], encoding="utf-8") if l.strip()]

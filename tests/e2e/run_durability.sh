@@ -340,6 +340,10 @@ AUTH4=$P4/auth.log
 mkdir -p $P4
 : > $AUTH4
 write_conf $P4 yes yes $AUTH4
+# logger is sshd here, so the burst's journal copies are genuine: a forged
+# one whose file copy came first would rightly give two events (the file's,
+# and the journal's spoofed_log), which is not what this part counts.
+printf '[source.journal.programs]\nsshd = /usr/bin/logger /usr/sbin/sshd\n' >> $P4/pamsignal.conf
 LOG4=$P4/log/events.jsonl
 tag4=d${run}x
 N4=6000

@@ -3,7 +3,8 @@
 
 Each decoder target gets the messages of its program's lines, each framing
 target whole lines of its framing, journal_export a few export streams and
-scan whole files. Run from anywhere; rewrites tests/fuzz/corpus/. The seeds
+scan whole files (and the detection scenarios' lines, so that scan's
+detector sees attacks). Run from anywhere; rewrites tests/fuzz/corpus/. The seeds
 are committed, and libFuzzer adds its own finds in CI's scratch copies.
 """
 import hashlib
@@ -13,6 +14,7 @@ import struct
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DATA = os.path.join(HERE, "..", "data", "decode")
+DETECT = os.path.join(HERE, "..", "data", "detect")
 CORPUS = os.path.join(HERE, "corpus")
 
 PROGRAM_TARGET = {
@@ -40,11 +42,11 @@ def unescape(s):
     return bytes(out)
 
 
-def inputs():
-    for name in sorted(os.listdir(DATA)):
-        if not name.endswith(".txt"):
+def inputs(directory=DATA, only=None):
+    for name in sorted(os.listdir(directory)):
+        if not name.endswith(".txt") or (only and name != only):
             continue
-        for line in open(os.path.join(DATA, name), encoding="utf-8"):
+        for line in open(os.path.join(directory, name), encoding="utf-8"):
             line = line.rstrip("\n")
             if line.startswith("<x "):
                 yield unescape(line[3:])
@@ -100,6 +102,9 @@ def main():
     put("scan", b"__CURSOR=x\n" + export)
     for i in range(0, len(lines), 40):
         put("scan", b"\n".join(lines[i:i + 40]))
+    for name in sorted(os.listdir(DETECT)):
+        if name.endswith(".txt"):
+            put("scan", b"\n".join(inputs(DETECT, name)) + b"\n")
 
 
 main()

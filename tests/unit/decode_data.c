@@ -26,28 +26,10 @@
 #include "decode/decode.h"
 #include "decode/frame.h"
 #include "event/json.h"
+#include "unescape.h"
 
 static const char *data_files[64];
 static int n_data_files;
-
-/* Decode \xNN and \\ in place; returns the new length. */
-static size_t unescape(char *s, size_t n)
-{
-	size_t o = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '\\' && i + 1 < n && s[i + 1] == '\\') {
-			s[o++] = '\\';
-			i++;
-		} else if (s[i] == '\\' && i + 3 < n && s[i + 1] == 'x') {
-			char hex[3] = { s[i + 2], s[i + 3], 0 };
-			s[o++] = (char)strtoul(hex, NULL, 16);
-			i += 3;
-		} else {
-			s[o++] = s[i];
-		}
-	}
-	return o;
-}
 
 /* The actual result for one input, in the file's "> ..." syntax. */
 static void actual(struct ps_str input, struct ps_out *out)

@@ -529,17 +529,155 @@ static void test_secret(void **state)
 	ps_config_free(&cfg);
 }
 
+static void test_detect_keys(void **state)
+{
+	(void)state;
+	struct ps_config cfg;
+	struct diags dg;
+	const char text[] = "[detect]\n"
+			    "max_memory = 16M\n"
+			    "allowlist_cidrs = 192.0.2.7/24 2001:db8::/32 127.0.0.1\n"
+			    "allowlist_users = backup deploy\n"
+			    "samples = 0\n"
+			    "[rule.brute_force]\n"
+			    "enabled = no\n"
+			    "severity = critical\n"
+			    "threshold = 7\n"
+			    "window = 2h\n"
+			    "realert = 0\n"
+			    "[rule.brute_force_subnet]\n"
+			    "prefix4 = 16\n"
+			    "prefix6 = 48\n"
+			    "min_sources = 4\n"
+			    "[rule.new_source]\n"
+			    "window = 30d\n"
+			    "prefix6 = 56\n"
+			    "sources_per_user = 4\n"
+			    "first_login = yes\n"
+			    "[rule.off_hours]\n"
+			    "timezone = Europe/Paris\n"
+			    "schedule = Mon-Fri 08:00-18:30, Sat 09:00-12:00, Sun 22:00-02:00\n";
+	assert_int_equal(load(text, &cfg, &dg), 0);
+	assert_int_equal(dg.n, 0);
+	const struct ps_detect_config *d = &cfg.detect;
+	assert_int_equal(d->max_memory, 16u << 20);
+	assert_int_equal(d->n_allow_cidrs, 3);
+	assert_int_equal(d->allow_cidrs[0].prefix, 24);
+	assert_int_equal(d->allow_cidrs[0].net.a[3], 0); /* host bits cleared */
+	assert_int_equal(d->allow_cidrs[2].prefix, 32);
+	assert_string_equal(d->allow_users[1], "deploy");
+	assert_int_equal(d->samples, 0);
+	const struct ps_rule_config *bf = &d->rule[PS_RULE_BRUTE_FORCE];
+	assert_false(bf->enabled);
+	assert_int_equal(bf->severity, PS_SEVERITY_CRITICAL);
+	assert_int_equal(bf->threshold, 7);
+	assert_int_equal(bf->window_s, 7200);
+	assert_int_equal(bf->realert_s, 0);
+	assert_true(d->rule[PS_RULE_SCANNER].enabled);
+	assert_int_equal(d->subnet_prefix4, 16);
+	assert_int_equal(d->subnet_prefix6, 48);
+	assert_int_equal(d->subnet_min_sources, 4);
+	assert_int_equal(d->rule[PS_RULE_NEW_SOURCE].window_s, 30 * 86400);
+	assert_int_equal(d->new_source_prefix6, 56);
+	assert_int_equal(d->new_source_per_user, 4);
+	assert_true(d->new_source_first_login);
+	assert_string_equal(d->timezone, "Europe/Paris");
+	/* Monday 18:29 in, 18:30 out; Sunday 23:00 and Monday 01:59 in (past midnight). */
+#define IN(day, min) ((d->week[day][(min) / 8] >> ((min) % 8)) & 1)
+	assert_true(IN(0, 18 * 60 + 29));
+	assert_false(IN(0, 18 * 60 + 30));
+	assert_true(IN(6, 23 * 60));
+	assert_true(IN(0, 1 * 60 + 59));
+	assert_false(IN(0, 2 * 60));
+	assert_false(IN(5, 12 * 60));
+#undef IN
+	ps_config_free(&cfg);
+
+	/* The defaults: every rule on, nothing allowlisted. */
+	ps_config_defaults(&cfg);
+	for (int r = 0; r < PS_RULE__COUNT; r++)
+		assert_true(cfg.detect.rule[r].enabled);
+	assert_int_equal(cfg.detect.n_allow_cidrs, 0);
+	assert_null(cfg.detect.allow_users);
+	assert_int_equal(cfg.detect.max_memory, 64u << 20);
+	ps_config_free(&cfg);
+}
+
+static void test_detect_errors(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *text;
+		unsigned line;
+		const char *error; /* the message, or its start when it names a path */
+	} bad[] = {
+		{ "[rule.brute_forse]\nthreshold = 3\n", 1,
+		  "unknown rule [rule.brute_forse]; did you mean [rule.brute_force]?" },
+		{ "[rule.everything]\n", 1,
+		  "unknown rule [rule.everything] (see RULES in pamsignal(8))" },
+		{ "[rule.brute_force]\nthreshhold = 3\n", 2,
+		  "unknown key 'threshhold' in [rule.brute_force]; did you mean 'threshold'?" },
+		{ "[rule.brute_force]\nschedule = Mon 09:00-10:00\n", 2,
+		  "[rule.brute_force] has no key 'schedule' (only [rule.off_hours])" },
+		{ "[rule.new_source]\nthreshold = 2\n", 2,
+		  "[rule.new_source] has no key 'threshold' (it does not apply to this rule)" },
+		{ "[rule.sudo]\nprefix6 = 64\n", 2,
+		  "[rule.sudo] has no key 'prefix6' (only [rule.brute_force_subnet], [rule.new_source])" },
+		{ "[rule.sudo]\nseverity = severe\n", 2,
+		  "[rule.sudo] severity: 'severe' is not info, low, medium, high or critical" },
+		{ "[rule.sudo]\nthreshold = 0\n", 2,
+		  "[rule.sudo] threshold: '0' is not a number from 1 to 1000" },
+		{ "[rule.sudo]\nwindow = 10 minutes\n", 2,
+		  "[rule.sudo] window: '10 minutes' is not a duration from 1s to 400 days "
+		  "(a number with s, m, h, d or w)" },
+		{ "[rule.off_hours]\nschedule = weekdays 9-5\n", 2,
+		  "[rule.off_hours] schedule: 'weekdays 9-5' is not DAY[-DAY] HH:MM-HH:MM "
+		  "(days Mon to Sun, times 00:00 to 24:00)" },
+		{ "[rule.off_hours]\ntimezone = Mars/Olympus\n", 2,
+		  "[rule.off_hours] timezone: unknown time zone 'Mars/Olympus'" },
+		{ "[detect]\nallowlist_cidrs = 192.0.2.0/33\n", 2,
+		  "[detect] allowlist_cidrs: '192.0.2.0/33' is not an address or address/prefix" },
+		{ "[detect]\nsamples = 9\n", 2,
+		  "[detect] samples: '9' is not a number from 0 to 8" },
+		{ "[detect]\nthreshold = 3\n", 2,
+		  "unknown key 'threshold' in [detect]" },
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		const char *msg = one_error(bad[i].text, bad[i].line);
+		if (strncmp(msg, bad[i].error, strlen(bad[i].error)) != 0)
+			fail_msg("'%s' does not start with '%s'", msg, bad[i].error);
+	}
+
+	struct ps_config cfg;
+	struct diags dg;
+	assert_int_equal(load("[rule.su]\nthreshold = 2\n[rule.sudo]\n[rule.su]\nthreshold = 4\n", &cfg, &dg), 0);
+	assert_string_equal(diag_at(&dg, PS_DIAG_WARNING, 5),
+			    "duplicate key 'threshold' in [rule.su] (first set on line 2); the last value is used");
+	assert_int_equal(cfg.detect.rule[PS_RULE_SU].threshold, 4);
+	ps_config_free(&cfg);
+}
+
+/* The source tree's etc/pamsignal.conf, or NULL without PS_SOURCE_ROOT.
+ * Checked through its text, not its path: a checkout's file may be
+ * group-writable. */
+static FILE *open_example(void)
+{
+	const char *root = getenv("PS_SOURCE_ROOT");
+	if (!root)
+		return NULL;
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/etc/pamsignal.conf", root);
+	FILE *f = fopen(path, "r");
+	assert_non_null(f);
+	return f;
+}
+
 static void test_example_file(void **state)
 {
 	(void)state;
-	const char *root = getenv("PS_SOURCE_ROOT");
-	if (!root)
+	FILE *f = open_example();
+	if (!f)
 		skip();
-	char path[4096];
-	snprintf(path, sizeof(path), "%s/etc/pamsignal.conf", root);
-	/* Checked through the text, not the path: a checkout's file may be group-writable. */
-	FILE *f = fopen(path, "r");
-	assert_non_null(f);
 	static char text[64 * 1024];
 	size_t n = fread(text, 1, sizeof(text) - 1, f);
 	fclose(f);
@@ -555,6 +693,52 @@ static void test_example_file(void **state)
 	ps_config_free(&cfg);
 }
 
+/* Every detection key the example shows, uncommented, gives the defaults. */
+static void test_example_detect_defaults(void **state)
+{
+	(void)state;
+	FILE *f = open_example();
+	if (!f)
+		skip();
+	static char text[64 * 1024];
+	size_t n = 0, keys = 0;
+	char line[512];
+	bool in_detect = false;
+	while (fgets(line, sizeof(line), f)) {
+		in_detect |= strcmp(line, "[detect]\n") == 0;
+		if (!in_detect || strncmp(line, "#timezone", 9) == 0)
+			continue;
+		const char *l = line;
+		if (line[0] == '#' && line[1] >= 'a' && line[1] <= 'z' && strstr(line, " = ")) {
+			l = line + 1; /* "#key = default" */
+			keys++;
+		} else if (line[0] != '[') {
+			continue;
+		}
+		size_t len = strlen(l);
+		assert_true(n + len < sizeof(text));
+		memcpy(text + n, l, len);
+		n += len;
+	}
+	fclose(f);
+	text[n] = '\0';
+	assert_true(keys > 70);
+	struct ps_config cfg, def;
+	struct diags dg;
+	assert_int_equal(load(text, &cfg, &dg), 0);
+	assert_int_equal(dg.n, 0);
+	ps_config_defaults(&def);
+	/* All but the allocated values (none by default, checked apart). */
+	assert_int_equal(cfg.detect.n_allow_cidrs, 0);
+	assert_null(cfg.detect.allow_users);
+	assert_null(cfg.detect.timezone);
+	struct ps_detect_config a = cfg.detect, b = def.detect;
+	a.allow_cidrs = b.allow_cidrs = NULL;
+	assert_memory_equal(&a, &b, sizeof(a));
+	ps_config_free(&def);
+	ps_config_free(&cfg);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -566,6 +750,8 @@ int main(void)
 		cmocka_unit_test(test_trusted_uids), cmocka_unit_test(test_programs),
 		cmocka_unit_test(test_permissions),  cmocka_unit_test(test_owner),
 		cmocka_unit_test(test_secret),       cmocka_unit_test(test_example_file),
+		cmocka_unit_test(test_detect_keys),  cmocka_unit_test(test_detect_errors),
+		cmocka_unit_test(test_example_detect_defaults),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

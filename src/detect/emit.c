@@ -1,0 +1,193 @@
+/* Turning an incident into an alert, and the key helpers every rule uses. */
+#include <string.h>
+
+#include "detect/internal.h"
+
+uint64_t ps_det_hash(const struct ps_detector *d, struct ps_str s)
+{
+	return ps_siphash(&d->sip, s.p ? s.p : "", s.n) | 1; /* never 0: 0 means "none" in sets */
+}
+
+void ps_det_ip_key(struct ip_key *k, const struct ps_ip *ip, unsigned prefix4, unsigned prefix6)
+{
+	memset(k, 0, sizeof(*k));
+	if (!ip->family)
+		return;
+	unsigned bits = ip->family == 4 ? 32 : 128, prefix = ip->family == 4 ? prefix4 : prefix6;
+	if (prefix >= bits)
+		prefix = bits;
+	k->family = ip->family;
+	k->prefix = (uint8_t)(prefix < bits ? prefix : 0);
+	memcpy(k->a, ip->a, (prefix + 7) / 8);
+	if (prefix % 8)
+		k->a[prefix / 8] &= (uint8_t)(0xff00u >> (prefix % 8));
+}
+
+const struct ip_key *ps_det_src(struct ps_detector *d, uint64_t *hash)
+{
+	if (!(d->have & HAVE_SRC)) {
+		ps_det_ip_key(&d->src, &d->cur->src_ip, 32, 128);
+		if (d->last_src.family && memcmp(&d->src, &d->last_src, sizeof(d->src)) == 0) {
+			d->src_hash = d->last_src_hash;
+		} else {
+			d->src_hash = ps_siphash(&d->sip, &d->src, sizeof(d->src));
+			d->last_src = d->src;
+			d->last_src_hash = d->src_hash;
+		}
+		d->have |= HAVE_SRC;
+	}
+	*hash = d->src_hash;
+	return &d->src;
+}
+
+uint64_t ps_det_host_hash(struct ps_detector *d)
+{
+	if (!(d->have & HAVE_HOST)) {
+		struct ps_str h = d->cur->host;
+		if (h.n == d->last_host_n && (h.n == 0 || memcmp(h.p, d->last_host, h.n) == 0)) {
+			d->host_hash = d->last_host_hash;
+		} else {
+			d->host_hash = ps_det_hash(d, h);
+			d->last_host_n = SIZE_MAX;
+			if (h.n <= sizeof(d->last_host)) {
+				if (h.n)
+					memcpy(d->last_host, h.p, h.n);
+				d->last_host_n = h.n;
+				d->last_host_hash = d->host_hash;
+			}
+		}
+		d->have |= HAVE_HOST;
+	}
+	return d->host_hash;
+}
+
+uint64_t ps_det_user_hash(struct ps_detector *d)
+{
+	if (!(d->have & HAVE_USER)) {
+		d->user_hash = ps_det_hash(d, d->cur->user);
+		d->have |= HAVE_USER;
+	}
+	return d->user_hash;
+}
+
+void ps_det_key_ip(struct ps_alert *a, const void *key)
+{
+	const struct ip_key *k = key;
+	a->src_ip.family = k->family;
+	memcpy(a->src_ip.a, k->a, sizeof(k->a));
+}
+
+void ps_det_say_name(struct ps_alert *a, const char *before, struct ps_str name, const char *after)
+{
+	ps_alert_say(a, before);
+	ps_alert_say(a, "'");
+	ps_alert_say_str(a, name, 64);
+	ps_alert_say(a, "'");
+	ps_alert_say(a, after);
+}
+
+void ps_det_say_count(struct ps_alert *a, const char *before, const char *after)
+{
+	if (a->count > 1) {
+		ps_alert_say(a, before);
+		ps_alert_say_u64(a, a->count);
+		ps_alert_say(a, after);
+	}
+}
+
+uint64_t ps_det_mix(uint64_t a, uint64_t b)
+{
+	/* A multiply-xorshift finaliser (as in SplitMix64): a and b are already
+	 * unpredictable, it only has to spread them over the bits. */
+	uint64_t x = a ^ (b * 0x9e3779b97f4a7c15ULL);
+	x ^= x >> 32;
+	x *= 0xd6e8feb86659fd93ULL;
+	return x ^ (x >> 32);
+}
+
+uint64_t ps_det_hash_name_key(const struct ps_sipkey *sip, const void *key)
+{
+	const struct name_key *k = key;
+	(void)sip;
+	return ps_det_mix(k->host_hash, k->name_hash);
+}
+
+static void name_key(struct name_key *k, uint64_t host_hash, uint64_t name_hash, struct ps_str name)
+{
+	memset(k, 0, sizeof(*k));
+	k->host_hash = host_hash;
+	k->name_hash = name_hash;
+	size_t n = name.n;
+	if (n > NAME_SHOWN) {
+		n = NAME_SHOWN;
+		while (n > 0 && ((unsigned char)name.p[n] & 0xc0) == 0x80)
+			n--;
+		k->cut = 1;
+	}
+	if (n)
+		memcpy(k->shown, name.p, n);
+	k->len = (uint8_t)n;
+}
+
+void ps_det_name_key(const struct ps_detector *d, struct name_key *k, struct ps_str host, struct ps_str name)
+{
+	name_key(k, ps_det_hash(d, host), ps_det_hash(d, name), name);
+}
+
+void ps_det_user_key(struct ps_detector *d, struct name_key *k)
+{
+	name_key(k, ps_det_host_hash(d), ps_det_user_hash(d), d->cur->user);
+}
+
+struct ps_str ps_det_name_shown(const struct name_key *k)
+{
+	return ps_str(k->shown, k->len);
+}
+
+void ps_det_emit(struct ps_detector *d, struct rule_rt *r, struct entry *e, const void *key,
+		 const struct ps_event *ev, bool update, int64_t time_us)
+{
+	struct incident *inc = &e->inc;
+	struct ps_alert a;
+	struct ps_event copies[PS_ALERT_MAX_SAMPLES];
+	bool cur_sampled = false;
+
+	ps_alert_init(&a, r->id, r->cfg->severity);
+	a.update = update;
+	a.time_us = time_us;
+	a.count = inc->count;
+	a.window_s = r->cfg->window_s;
+	a.first_seen_us = inc->first_us;
+	a.last_seen_us = inc->last_us;
+	for (unsigned i = 0; i < PS_ALERT_MAX_MITRE && r->mitre[i]; i++)
+		a.mitre[a.n_mitre++] = r->mitre[i];
+
+	const struct ps_event *latest = ev;
+	for (unsigned i = 0; i < inc->n_samples; i++) {
+		const struct ps_event *s = &copies[a.n_events];
+		if (!ps_samples_get(d->samples, inc->samples[i], &copies[a.n_events]))
+			continue; /* overwritten by newer samples */
+		a.events[a.n_events++] = s;
+		if (ev && inc->samples[i] == d->cur_ref)
+			cur_sampled = true;
+		if (!ev)
+			latest = s;
+	}
+	if (ev && !cur_sampled && d->n_samples > 0)
+		a.events[a.n_events++] = ev;
+	if (latest) {
+		a.host = latest->host;
+		a.service = latest->service;
+	}
+	struct alert_ctx ctx = { d, r, e, key, latest };
+	r->describe(&a, &ctx);
+
+	d->alerts++;
+	if (d->fn) {
+		int rc = d->fn(&a, d->fn_arg);
+		if (rc < 0 && !d->fn_err)
+			d->fn_err = rc;
+	}
+	inc->alerted_us = time_us;
+	inc->alerted_count = inc->count;
+}

@@ -1,0 +1,164 @@
+#include "detect/sample.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Every text field of an event, the message last: it gets what is left. */
+static const size_t text_fields[] = {
+	offsetof(struct ps_event, host),        offsetof(struct ps_event, service),
+	offsetof(struct ps_event, program),     offsetof(struct ps_event, sender_exe),
+	offsetof(struct ps_event, sender_comm), offsetof(struct ps_event, user),
+	offsetof(struct ps_event, target_user), offsetof(struct ps_event, src_host),
+	offsetof(struct ps_event, method),      offsetof(struct ps_event, key),
+	offsetof(struct ps_event, tty),         offsetof(struct ps_event, cwd),
+	offsetof(struct ps_event, command),     offsetof(struct ps_event, session),
+	offsetof(struct ps_event, group),       offsetof(struct ps_event, actor),
+	offsetof(struct ps_event, detail),      offsetof(struct ps_event, source),
+	offsetof(struct ps_event, file),        offsetof(struct ps_event, message),
+};
+#define N_TEXT (sizeof(text_fields) / sizeof(text_fields[0]))
+#define UNSET UINT16_MAX
+
+#if UINTPTR_MAX == UINT64_MAX
+/* A field added to struct ps_event must be added to the copy too (a text
+ * field left out would point into a record that is gone): this fails
+ * until it is, and then needs the new layout's size. */
+_Static_assert(offsetof(struct ps_event, text) == 456, "struct ps_event changed: update sample.c");
+#endif
+
+/* The event's other fields. */
+struct scalars {
+	int64_t time_us, pid, sender_uid, login_uid, duration_s;
+	uint64_t line;
+	struct ps_ip src_ip, dst_ip;
+	int32_t src_port, dst_port;
+	uint32_t count;
+	uint8_t kind, outcome, reason, action;
+	bool ambiguous;
+};
+
+struct slot_head {
+	uint32_t ref;                /* the reference this slot holds now; 0: empty */
+	uint16_t len[N_TEXT];        /* UNSET: the field is not set */
+	struct scalars sc;
+};
+#define SLOT_TEXT (PS_SAMPLE_SLOT - sizeof(struct slot_head))
+
+struct slot {
+	struct slot_head h;
+	char text[SLOT_TEXT];
+};
+_Static_assert(sizeof(struct slot) == PS_SAMPLE_SLOT, "slot size");
+
+struct ps_samples {
+	struct slot *slots;
+	size_t cap;
+	uint32_t next_ref; /* references count up; slot = ref % cap */
+};
+
+struct ps_samples *ps_samples_new(size_t cap)
+{
+	struct ps_samples *s = calloc(1, sizeof(*s));
+	if (!s || cap < 1)
+		goto fail;
+	s->slots = calloc(cap, sizeof(*s->slots));
+	if (!s->slots)
+		goto fail;
+	s->cap = cap;
+	s->next_ref = 1;
+	return s;
+fail:
+	free(s);
+	return NULL;
+}
+
+void ps_samples_free(struct ps_samples *s)
+{
+	if (!s)
+		return;
+	free(s->slots);
+	free(s);
+}
+
+static struct ps_str *field(struct ps_event *ev, size_t i)
+{
+	return (struct ps_str *)(void *)((char *)ev + text_fields[i]);
+}
+
+/* n bytes of src, cut back to a character boundary if it must be cut. */
+static size_t fit(struct ps_str src, size_t n)
+{
+	if (src.n <= n)
+		return src.n;
+	while (n > 0 && ((unsigned char)src.p[n] & 0xc0) == 0x80)
+		n--;
+	return n;
+}
+
+uint32_t ps_samples_put(struct ps_samples *s, const struct ps_event *ev)
+{
+	uint32_t ref = s->next_ref++;
+	if (s->next_ref == 0)
+		s->next_ref = 1;
+	struct slot *sl = &s->slots[ref % s->cap];
+	sl->h.ref = ref;
+	sl->h.sc = (struct scalars){
+		.time_us = ev->time_us, .pid = ev->pid, .sender_uid = ev->sender_uid, .login_uid = ev->login_uid,
+		.duration_s = ev->duration_s, .line = ev->line, .src_ip = ev->src_ip, .dst_ip = ev->dst_ip,
+		.src_port = ev->src_port, .dst_port = ev->dst_port, .count = ev->count,
+		.kind = (uint8_t)ev->kind, .outcome = (uint8_t)ev->outcome, .reason = (uint8_t)ev->reason,
+		.action = (uint8_t)ev->action, .ambiguous = ev->ambiguous,
+	};
+	size_t used = 0;
+	for (size_t i = 0; i < N_TEXT; i++) {
+		struct ps_str f = *field((struct ps_event *)(uintptr_t)ev, i);
+		if (!ps_set(f)) {
+			sl->h.len[i] = UNSET;
+			continue;
+		}
+		size_t room = SLOT_TEXT - used;
+		if (i + 1 < N_TEXT && room > PS_SAMPLE_FIELD_MAX)
+			room = PS_SAMPLE_FIELD_MAX;
+		size_t n = fit(f, room);
+		if (n)
+			memcpy(sl->text + used, f.p, n);
+		sl->h.len[i] = (uint16_t)n;
+		used += n;
+	}
+	return ref;
+}
+
+bool ps_samples_get(const struct ps_samples *s, uint32_t ref, struct ps_event *out)
+{
+	if (ref == 0)
+		return false;
+	const struct slot *sl = &s->slots[ref % s->cap];
+	if (sl->h.ref != ref)
+		return false;
+	const struct scalars *sc = &sl->h.sc;
+	ps_event_init(out);
+	out->time_us = sc->time_us;
+	out->pid = sc->pid;
+	out->sender_uid = sc->sender_uid;
+	out->login_uid = sc->login_uid;
+	out->duration_s = sc->duration_s;
+	out->line = sc->line;
+	out->src_ip = sc->src_ip;
+	out->dst_ip = sc->dst_ip;
+	out->src_port = sc->src_port;
+	out->dst_port = sc->dst_port;
+	out->count = sc->count;
+	out->kind = (enum ps_kind)sc->kind;
+	out->outcome = (enum ps_outcome)sc->outcome;
+	out->reason = (enum ps_reason)sc->reason;
+	out->action = (enum ps_action)sc->action;
+	out->ambiguous = sc->ambiguous;
+	size_t used = 0;
+	for (size_t i = 0; i < N_TEXT; i++) {
+		if (sl->h.len[i] == UNSET)
+			continue;
+		*field(out, i) = ps_str(sl->text + used, sl->h.len[i]);
+		used += sl->h.len[i];
+	}
+	return true;
+}

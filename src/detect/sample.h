@@ -1,0 +1,44 @@
+/*
+ * The sample store: compact copies of events for alerts to show.
+ *
+ * Events are valid only while the caller's record is, so an incident that
+ * wants to show its first attempts later keeps copies here. The store is a
+ * ring of small fixed-size slots: a copy costs no allocation, the oldest
+ * copy is overwritten when the ring wraps, and a reference to an
+ * overwritten copy simply stops resolving (an alert then shows fewer
+ * samples, never a wrong one). The ring is kept small enough to stay in
+ * the CPU's cache: copying events into a larger one cost scan more than all
+ * the rules together.
+ *
+ * A copy keeps every field of the event; text fields are cut to fit the
+ * slot: each to PS_SAMPLE_FIELD_MAX bytes, the message to what is left.
+ */
+#ifndef PS_DETECT_SAMPLE_H
+#define PS_DETECT_SAMPLE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "event/event.h"
+
+#define PS_SAMPLE_SLOT 512      /* bytes per copy */
+#define PS_SAMPLE_FIELD_MAX 96  /* per text field but the message */
+#define PS_SAMPLES_MAX 2048     /* slots at most, whatever the budget */
+
+struct ps_samples;
+
+/* NULL when out of memory. cap >= 1 slots. */
+struct ps_samples *ps_samples_new(size_t cap);
+void ps_samples_free(struct ps_samples *s);
+
+/* Copy ev; returns its reference (never 0). */
+uint32_t ps_samples_put(struct ps_samples *s, const struct ps_event *ev);
+
+/*
+ * The copy for ref, rebuilt into *out (its text fields point into the
+ * store: valid until the next ps_samples_put()). False once overwritten,
+ * and for ref 0.
+ */
+bool ps_samples_get(const struct ps_samples *s, uint32_t ref, struct ps_event *out);
+
+#endif

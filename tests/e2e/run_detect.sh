@@ -1,0 +1,98 @@
+#!/bin/bash
+# Detection in pamsignal run, against the real sshd on loopback: alerts
+# reach the event log and the terminal as the attack happens, and a restart
+# in the middle of an attack keeps its count (STATE_DIR/detect).
+#  - three wrong passwords, SIGTERM, restart, three more: exactly one
+#    brute_force alert, raised at the fifth attempt, across the restart;
+#  - the right password from the same source: success_after_failures;
+#  - the alerts are JSON lines of the event log and rows of the terminal.
+# Starts what is not running and puts the machine back as it was.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/journal.sh"
+. "$(dirname "$0")/machine.sh"
+WAIT="python3 $PS_SOURCE_ROOT/tests/e2e/waitevent.py"
+
+if [ "$(id -u)" != 0 ]; then
+	not_ok "run_detect needs root to run sshd and add users"
+	finish
+	exit 1
+fi
+take_machine_lock
+journal_start
+check "journald is running and stores what is logged" test -n "$(journal_mark start)"
+make_test_users
+start_test_sshd 2294
+check "sshd started" test $? -eq 0
+
+LOG=$TMP/log/events.jsonl
+cat > $TMP/pamsignal.conf <<CFG
+[general]
+state_dir = $TMP/state
+
+[source.journal]
+enabled = yes
+
+[source.file]
+enabled = no
+
+[output.eventlog]
+path = $LOG
+CFG
+
+dpid=
+start_daemon() {
+	: > $TMP/stderr
+	"$PAMSIGNAL" run -c $TMP/pamsignal.conf >> $TMP/stdout 2>> $TMP/stderr &
+	dpid=$!
+	for _ in $(seq 100); do grep -q 'monitoring' $TMP/stderr && return 0; sleep 0.1; done
+	cat $TMP/stderr
+	return 1
+}
+stop_daemon() {
+	kill -TERM $dpid
+	wait $dpid
+	local r=$?
+	dpid=
+	return $r
+}
+at_exit '[ -n "$dpid" ] && kill -9 $dpid 2> /dev/null'
+wrong() { # N: wrong passwords for psl_alice, one connection each
+	for i in $(seq $1); do
+		sshpass -p "wrong-$i" ssh "${ssh_opts[@]}" -o PubkeyAuthentication=no psl_alice@127.0.0.1 true 2> /dev/null
+	done
+}
+wait_for() {
+	local what=$1
+	shift
+	check "$what" $WAIT $LOG "$@"
+}
+
+start_daemon
+check "pamsignal run starts" test $? -eq 0
+wrong 3
+wait_for "three failures reach the event log" \
+	'{"kind":"auth_failure","reason":"bad_password","user":"psl_alice","src_ip":"127.0.0.1"}' --count 3
+check "no brute_force alert yet" test "$(grep -c '"rule":"brute_force"' $LOG)" -eq 0
+stop_daemon
+check "SIGTERM exits 0" test $? -eq 0
+check "the detector's state was saved" test -s $TMP/state/detect
+start_daemon
+check "restart" test $? -eq 0
+wrong 3
+wait_for "across the restart, one brute_force alert at the fifth attempt" \
+	'{"type":"alert","rule":"brute_force","src_ip":"127.0.0.1","count":5}' --count 1 --exact
+check "and only one first alert for the incident" \
+	test "$(grep '"rule":"brute_force"' $LOG | grep -vc '"update":true')" -eq 1
+check "the alert names the technique" grep -q '"rule":"brute_force".*"mitre":\["T1110' $LOG
+sshpass -p "$pw" ssh "${ssh_opts[@]}" -o PubkeyAuthentication=no psl_alice@127.0.0.1 true
+check "the right password" test $? -eq 0
+wait_for "then success_after_failures, critical" \
+	'{"type":"alert","rule":"success_after_failures","src_ip":"127.0.0.1","user":"psl_alice","severity":"critical"}' \
+	--count 1 --exact
+check "alerts are on the terminal too" grep -q "success_after_failures" $TMP/stdout
+stop_daemon
+check "SIGTERM exits 0 again" test $? -eq 0
+check "every line of the event log is JSON" python3 -c '
+import json, sys
+for l in open(sys.argv[1]): json.loads(l)' $LOG
+finish

@@ -1,0 +1,270 @@
+/*
+ * The detector's parts: the bounded table (LRU, SLRU protection, expiry),
+ * the sample store, time zones, and refusing bad saved state.
+ * Rules themselves are tested as data (detect_data.c).
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "config/config.h"
+#include "detect/detect.h"
+#include "detect/sample.h"
+#include "detect/table.h"
+#include "util/tz.h"
+
+static const struct ps_sipkey sip = { 1, 2 };
+
+static void *put(struct ps_table *t, uint32_t k, int64_t now)
+{
+	uint64_t h = ps_table_hash(t, &k);
+	void *v = ps_table_find(t, &k, h, now);
+	return v ? v : ps_table_insert(t, &k, h, now);
+}
+
+static bool has(struct ps_table *t, uint32_t k)
+{
+	return ps_table_find(t, &k, ps_table_hash(t, &k), 0) != NULL;
+}
+
+static void test_table_lru(void **state)
+{
+	(void)state;
+	struct ps_table *t = ps_table_new(10, sizeof(uint32_t), 16, &sip, NULL);
+	assert_non_null(t);
+	for (uint32_t k = 1; k <= 10; k++)
+		memset(put(t, k, k), (int)k, 16);
+	assert_int_equal(ps_table_count(t), 10);
+	assert_int_equal(ps_table_evictions(t), 0);
+	/* Full: the least recently used goes, and a new value starts zeroed. */
+	unsigned char *v = put(t, 11, 11);
+	for (int i = 0; i < 16; i++)
+		assert_int_equal(v[i], 0);
+	assert_int_equal(ps_table_evictions(t), 1);
+	assert_false(has(t, 1));
+	assert_true(has(t, 2));
+	uint32_t key = 2;
+	assert_memory_equal(ps_table_key(t, ps_table_find(t, &key, ps_table_hash(t, &key), 12)), &key, 4);
+	ps_table_free(t);
+}
+
+static void test_table_protected(void **state)
+{
+	(void)state;
+	struct ps_table *t = ps_table_new(100, sizeof(uint32_t), 8, &sip, NULL);
+	/* Seen twice: protected from a flood of keys seen once. */
+	put(t, 1, 0);
+	put(t, 1, 0);
+	for (uint32_t k = 1000; k < 100000; k++)
+		put(t, k, 1);
+	assert_true(has(t, 1));
+	assert_int_equal(ps_table_count(t), 100);
+	/* The protected segment is at most 4/5 of the table: a flood of keys
+	 * seen twice still leaves room for new ones, and evicts old ones. */
+	for (uint32_t k = 200000; k < 200500; k++) {
+		put(t, k, 2);
+		put(t, k, 2);
+	}
+	assert_false(has(t, 1));
+	assert_true(has(t, 200499));
+	ps_table_free(t);
+}
+
+static void test_table_stale(void **state)
+{
+	(void)state;
+	struct ps_table *t = ps_table_new(8, sizeof(uint32_t), 8, &sip, NULL);
+	put(t, 1, 100);
+	put(t, 2, 200);
+	put(t, 3, 300);
+	put(t, 1, 400); /* touched again: no longer the oldest */
+	void *v = ps_table_stale(t, 250);
+	assert_non_null(v);
+	assert_int_equal(*(const uint32_t *)ps_table_key(t, v), 2);
+	ps_table_remove(t, v);
+	v = ps_table_stale(t, 250);
+	assert_null(v);
+	assert_int_equal(ps_table_count(t), 2);
+	/* Iteration: least recently used first. */
+	uint32_t order[4], n = 0;
+	for (void *e = ps_table_next(t, NULL); e; e = ps_table_next(t, e))
+		order[n++] = *(const uint32_t *)ps_table_key(t, e);
+	assert_int_equal(n, 2);
+	assert_int_equal(order[0], 3);
+	assert_int_equal(order[1], 1);
+	ps_table_clear(t);
+	assert_int_equal(ps_table_count(t), 0);
+	assert_false(has(t, 3));
+	put(t, 9, 0);
+	assert_true(has(t, 9));
+	ps_table_free(t);
+}
+
+static void test_samples(void **state)
+{
+	(void)state;
+	struct ps_samples *s = ps_samples_new(2);
+	struct ps_event ev, c;
+	char big[2000];
+	memset(big, 'm', sizeof(big));
+	ps_event_init(&ev);
+	ev.kind = PS_KIND_AUTH_FAILURE;
+	ev.time_us = 123;
+	ev.login_uid = 1000;
+	ev.src_port = 22;
+	ps_ip_parse(PS_LIT("2001:db8::1"), &ev.src_ip);
+	ev.user = PS_LIT("alice");
+	ev.tty = PS_LIT(""); /* set but empty stays set */
+	ev.message = ps_str(big, sizeof(big));
+	/* A host name past the field limit, ending in a multibyte character. */
+	char name[PS_SAMPLE_FIELD_MAX + 2];
+	memset(name, 'n', sizeof(name));
+	memcpy(name + PS_SAMPLE_FIELD_MAX - 1, "\xc3\xa9", 2);
+	ev.host = ps_str(name, sizeof(name) - 1);
+	uint32_t a = ps_samples_put(s, &ev);
+	assert_true(ps_samples_get(s, a, &c));
+	assert_true(ps_eq_lit(c.user, "alice"));
+	assert_true(ps_set(c.tty) && c.tty.n == 0);
+	assert_false(ps_set(c.command));
+	assert_int_equal(c.host.n, PS_SAMPLE_FIELD_MAX - 1); /* not split inside the é */
+	assert_true(c.message.n > 0 && c.message.n < PS_SAMPLE_SLOT);
+	assert_true(c.user.p != ev.user.p); /* a copy */
+	assert_int_equal(c.time_us, 123);
+	assert_int_equal(c.login_uid, 1000);
+	assert_int_equal(c.src_port, 22);
+	assert_int_equal(c.kind, PS_KIND_AUTH_FAILURE);
+	assert_memory_equal(&c.src_ip, &ev.src_ip, sizeof(ev.src_ip));
+	uint32_t b = ps_samples_put(s, &ev);
+	assert_true(ps_samples_get(s, b, &c));
+	ps_samples_put(s, &ev);
+	assert_false(ps_samples_get(s, a, &c)); /* overwritten: gone, not wrong */
+	assert_false(ps_samples_get(s, 0, &c));
+	ps_samples_free(s);
+}
+
+static void test_tz(void **state)
+{
+	(void)state;
+	struct ps_tz *tz;
+	/* Europe/Paris: CET +1, CEST +2 from the last Sunday of March 01:00 UTC. */
+	assert_int_equal(ps_tz_load("Europe/Paris", &tz), 0);
+	assert_int_equal(ps_tz_offset(tz, 1795255200), 3600);     /* 2026-11-21 */
+	assert_int_equal(ps_tz_offset(tz, 1774746000 - 1), 3600); /* 2026-03-29 00:59:59 UTC */
+	assert_int_equal(ps_tz_offset(tz, 1774746000), 7200);     /* 01:00:00 UTC */
+	/* Far past the file's transitions: the footer's rule. */
+	assert_int_equal(ps_tz_offset(tz, 4102444800 + 180 * 86400), 7200); /* 2100, summer */
+	ps_tz_free(tz);
+	assert_int_equal(ps_tz_load("America/New_York", &tz), 0);
+	assert_int_equal(ps_tz_offset(tz, 1795255200), -5 * 3600);
+	ps_tz_free(tz);
+	/* A POSIX TZ string: US rules, second Sunday of March 2026 is the 8th. */
+	assert_int_equal(ps_tz_load("EST5EDT,M3.2.0,M11.1.0", &tz), 0);
+	assert_int_equal(ps_tz_offset(tz, 1772953200 - 1), -5 * 3600); /* 2026-03-08 06:59:59 UTC */
+	assert_int_equal(ps_tz_offset(tz, 1772953200), -4 * 3600);
+	ps_tz_free(tz);
+	assert_int_equal(ps_tz_load("UTC", &tz), 0);
+	assert_int_equal(ps_tz_offset(tz, 0), 0);
+	ps_tz_free(tz);
+	assert_int_equal(ps_tz_load("<+0530>-5:30", &tz), 0);
+	assert_int_equal(ps_tz_offset(tz, 0), 19800);
+	ps_tz_free(tz);
+	/* Nothing outside the zone directory, nothing that is not a zone. */
+	assert_int_equal(ps_tz_load("Nowhere/City", &tz), -ENOENT);
+	assert_int_equal(ps_tz_load("../../etc/passwd", &tz), -ENOENT);
+	assert_int_equal(ps_tz_load("/etc/passwd", &tz), -EINVAL);
+}
+
+static int count_alert(const struct ps_alert *a, void *arg)
+{
+	(void)a;
+	(*(int *)arg)++;
+	return 0;
+}
+
+static void test_state_refused(void **state)
+{
+	(void)state;
+	struct ps_config cfg;
+	struct ps_detector *d;
+	char err[200];
+	static const struct {
+		const char *text, *error;
+	} bad[] = {
+		{ "", "line 0: empty file" },
+		{ "something else\n", "line 1: not a pamsignal detector state file" },
+		{ "pamsignal-detect\t2\nend\n", "line 1: a state version this pamsignal does not read" },
+		{ "pamsignal-detect\t1\nclock\t5\n", "line 2: no end line (the file was cut short)" },
+		{ "pamsignal-detect\t1\nentry\tbrute_force\tzz\nend\n", "line 2: bad key" },
+		{ "pamsignal-detect\t1\nentry\tnew_source\t00\nend\n", "line 2: history saved as an entry" },
+	};
+	ps_config_defaults(&cfg);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(ps_detector_new(&cfg, &d), 0);
+		FILE *f = *bad[i].text ? fmemopen((void *)(uintptr_t)bad[i].text, strlen(bad[i].text), "r")
+				       : fopen("/dev/null", "r");
+		assert_int_equal(ps_detector_load(d, f, err, sizeof(err)), -EINVAL);
+		assert_string_equal(err, bad[i].error);
+		fclose(f);
+		ps_detector_free(d);
+	}
+	/* Only into a fresh detector; a later version's lines and rules are skipped. */
+	assert_int_equal(ps_detector_new(&cfg, &d), 0);
+	struct ps_event ev;
+	int n = 0;
+	ps_event_init(&ev);
+	ev.kind = PS_KIND_PROBE;
+	ps_detector_feed(d, &ev, count_alert, &n);
+	const char *ok = "pamsignal-detect\t1\nfuture\tx\nentry\tfuture_rule\t00\nend\n";
+	FILE *f = fmemopen((void *)(uintptr_t)ok, strlen(ok), "r");
+	assert_int_equal(ps_detector_load(d, f, err, sizeof(err)), -EBUSY);
+	fclose(f);
+	ps_detector_free(d);
+	assert_int_equal(ps_detector_new(&cfg, &d), 0);
+	f = fmemopen((void *)(uintptr_t)ok, strlen(ok), "r");
+	assert_int_equal(ps_detector_load(d, f, err, sizeof(err)), 0);
+	fclose(f);
+	ps_detector_free(d);
+	ps_config_free(&cfg);
+}
+
+static void test_disabled(void **state)
+{
+	(void)state;
+	struct ps_config cfg;
+	struct ps_detector *d;
+	struct ps_event ev;
+	int n = 0;
+	ps_config_defaults(&cfg);
+	for (int r = 0; r < PS_RULE__COUNT; r++)
+		cfg.detect.rule[r].enabled = false;
+	assert_int_equal(ps_detector_new(&cfg, &d), 0);
+	ps_event_init(&ev);
+	ev.kind = PS_KIND_AUTH_SUCCESS;
+	ev.user = PS_LIT("root");
+	ev.time_us = 0;
+	ps_detector_feed(d, &ev, count_alert, &n);
+	ps_detector_flush(d, count_alert, &n);
+	assert_int_equal(n, 0);
+	struct ps_detector_stats st;
+	ps_detector_stats(d, &st);
+	assert_int_equal(st.events, 1);
+	assert_int_equal(st.capacity, 0);
+	ps_detector_free(d);
+	ps_config_free(&cfg);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_table_lru),  cmocka_unit_test(test_table_protected),
+		cmocka_unit_test(test_table_stale), cmocka_unit_test(test_samples),
+		cmocka_unit_test(test_tz),         cmocka_unit_test(test_state_refused),
+		cmocka_unit_test(test_disabled),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
