@@ -47,23 +47,12 @@ static struct ps_str put(struct ps_audit_text *t, const char *p, size_t n)
 	return ps_str(dst, n);
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 static bool all_hex(struct ps_str s)
 {
 	if (s.n == 0 || s.n % 2)
 		return false;
 	for (size_t i = 0; i < s.n; i++)
-		if (hexval(s.p[i]) < 0)
+		if (ps_hex_digit(s.p[i]) < 0)
 			return false;
 	return true;
 }
@@ -73,7 +62,7 @@ static size_t unhex_into(struct ps_audit_text *t, struct ps_str s)
 {
 	size_t n = 0;
 	for (size_t i = 0; i + 1 < s.n && t->len < sizeof(t->buf); i += 2, n++)
-		t->buf[t->len++] = (char)(hexval(s.p[i]) << 4 | hexval(s.p[i + 1]));
+		t->buf[t->len++] = (char)(ps_hex_digit(s.p[i]) << 4 | ps_hex_digit(s.p[i + 1]));
 	return n;
 }
 

@@ -6,9 +6,16 @@
 
 #include "decode/audit.h"
 
-/* Serials of recent first records and their line numbers: events complete
- * out of order, a few records apart, so a small ring finds them. */
-#define LINE_RING 64
+/* Events seen, oldest first: serial, where the first record was, and
+ * whether auparse has handed the event over. Events complete out of
+ * order, a few records apart, so a small ring holds those in progress. */
+#define RING 64
+
+struct seen {
+	uint64_t serial, line;
+	struct ps_tail_pos pos;
+	bool done;
+};
 
 struct ps_audit_feed {
 	auparse_state_t *au;
@@ -18,20 +25,51 @@ struct ps_audit_feed {
 	void *arg;
 	int error;
 	struct ps_audit_stats st;
-	struct {
-		uint64_t serial, line;
-	} ring[LINE_RING];
-	unsigned ring_next;
-	uint64_t last_serial;
+	struct seen ring[RING];
+	unsigned ring_start, ring_n; /* oldest entry, entries in use */
 	struct ps_audit_text text;
 };
 
-static uint64_t first_line(const struct ps_audit_feed *f, uint64_t serial)
+static struct seen *ring_at(struct ps_audit_feed *f, unsigned i)
 {
-	for (unsigned i = 0; i < LINE_RING; i++)
-		if (f->ring[i].serial == serial && f->ring[i].line)
-			return f->ring[i].line;
-	return 0;
+	return &f->ring[(f->ring_start + i) % RING];
+}
+
+/* A new serial: remembered at the end (the oldest entry goes when full). */
+static void ring_add(struct ps_audit_feed *f, uint64_t serial, uint64_t line, const struct ps_tail_pos *pos)
+{
+	if (f->ring_n == RING) {
+		f->ring_start = (f->ring_start + 1) % RING;
+		f->ring_n--;
+	}
+	*ring_at(f, f->ring_n++) = (struct seen){ .serial = serial, .line = line, .pos = pos ? *pos : (struct ps_tail_pos){ 0 } };
+}
+
+/* The event with this serial was handed over: its first line, and the ring trimmed. */
+static uint64_t ring_done(struct ps_audit_feed *f, uint64_t serial)
+{
+	uint64_t line = 0;
+	for (unsigned i = f->ring_n; i-- > 0;) {
+		struct seen *x = ring_at(f, i);
+		if (x->serial == serial && !x->done) {
+			x->done = true;
+			line = x->line;
+			break;
+		}
+	}
+	while (f->ring_n > 0 && ring_at(f, 0)->done) {
+		f->ring_start = (f->ring_start + 1) % RING;
+		f->ring_n--;
+	}
+	return line;
+}
+
+bool ps_audit_feed_oldest(const struct ps_audit_feed *f, struct ps_tail_pos *out)
+{
+	if (f->ring_n == 0)
+		return false;
+	*out = f->ring[f->ring_start].pos; /* the oldest is never done: ring_done trims those */
+	return true;
 }
 
 static void on_event(auparse_state_t *au, auparse_cb_event_t type, void *arg)
@@ -41,8 +79,8 @@ static void on_event(auparse_state_t *au, auparse_cb_event_t type, void *arg)
 
 	if (type != AUPARSE_CB_EVENT_READY)
 		return;
+	uint64_t line = ring_done(f, auparse_get_serial(au));
 	int r = ps_audit_map(au, &f->text, &ev);
-	uint64_t line = first_line(f, auparse_get_serial(au));
 	if (r == -EBADMSG) {
 		f->st.malformed++;
 		if (f->warn)
@@ -77,7 +115,6 @@ int ps_audit_feed_new(struct ps_audit_feed **out, struct ps_str file, ps_event_f
 	f->fn = fn;
 	f->warn = warn;
 	f->arg = arg;
-	f->last_serial = UINT64_MAX;
 	*out = f;
 	return 0;
 }
@@ -92,19 +129,25 @@ void ps_audit_feed_free(struct ps_audit_feed *f)
 
 static int take_error(struct ps_audit_feed *f)
 {
+	/* Nothing held: every event is out, including any auparse dropped without a callback. */
+	if (!auparse_feed_has_data(f->au))
+		f->ring_n = 0;
 	int r = f->error;
 	f->error = 0;
 	return r;
 }
 
-int ps_audit_feed_line(struct ps_audit_feed *f, struct ps_str line, uint64_t line_no)
+int ps_audit_feed_line(struct ps_audit_feed *f, struct ps_str line, uint64_t line_no,
+		       const struct ps_tail_pos *before)
 {
 	uint64_t serial;
-	if (ps_audit_line(line, &serial) && serial != f->last_serial) {
-		f->ring[f->ring_next].serial = serial;
-		f->ring[f->ring_next].line = line_no;
-		f->ring_next = (f->ring_next + 1) % LINE_RING;
-		f->last_serial = serial;
+	/* Records of one event are consecutive in practice; look at the latest few. */
+	bool known = false;
+	if (ps_audit_line(line, &serial)) {
+		for (unsigned i = f->ring_n, k = 0; i-- > 0 && k < 8 && !known; k++)
+			known = ring_at(f, i)->serial == serial && !ring_at(f, i)->done;
+		if (!known)
+			ring_add(f, serial, line_no, before);
 	}
 	f->st.records++;
 	/* auparse reads up to a NUL; a NUL inside a line would end the record there anyway. */

@@ -7,7 +7,10 @@
  * the event over once it is complete, so events can come out a few lines
  * after their first record, or at ps_audit_feed_age() when their EOE never
  * arrives (a lost record), or at ps_audit_feed_flush() at the end of input.
- * Each event carries the line number of its first record.
+ * Each event carries the line number of its first record, and the feed
+ * remembers where in the input each unfinished event began, so that a
+ * follower can persist a position that no event in progress lies before
+ * (ps_audit_feed_oldest()).
  *
  * Memory: one auparse state and one fixed text buffer, allocated by
  * ps_audit_feed_new(); nothing per line beyond what auparse keeps for
@@ -21,6 +24,7 @@
 
 #include "event/event.h"
 #include "source/file.h"
+#include "source/tail.h"
 #include "util/slice.h"
 
 struct ps_audit_feed;
@@ -36,11 +40,22 @@ int ps_audit_feed_new(struct ps_audit_feed **f, struct ps_str file, ps_event_fn 
 void ps_audit_feed_free(struct ps_audit_feed *f);
 
 /*
- * One line (without its newline) that ps_audit_line() recognised, and its
- * 1-based line number (0: unknown). Returns 0, or the first negative value
- * fn returned since the last call (events after it were still delivered).
+ * One line (without its newline) that ps_audit_line() recognised, its
+ * 1-based line number (0: unknown) and, when following a file, the
+ * position just before it (NULL otherwise). Returns 0, or the first
+ * negative value fn returned since the last call (events after it were
+ * still delivered).
  */
-int ps_audit_feed_line(struct ps_audit_feed *f, struct ps_str line, uint64_t line_no);
+int ps_audit_feed_line(struct ps_audit_feed *f, struct ps_str line, uint64_t line_no,
+		       const struct ps_tail_pos *before);
+
+/*
+ * The position given with the first record of the oldest event still in
+ * progress: true and *out set, or false when every event fed so far has
+ * been handed over. At most 64 events in progress are remembered (more
+ * would be a flood of interleaved events; the oldest are then forgotten).
+ */
+bool ps_audit_feed_oldest(const struct ps_audit_feed *f, struct ps_tail_pos *out);
 
 /* Hand over events whose end did not arrive within auparse's timeout (2 s). */
 int ps_audit_feed_age(struct ps_audit_feed *f);

@@ -54,7 +54,7 @@ static int audit_line(struct scan *s, struct ps_str line, uint64_t line_no)
 	int r;
 	if (!s->audit && (r = ps_audit_feed_new(&s->audit, s->name_str, audit_event, audit_malformed, s)) < 0)
 		return r;
-	return ps_audit_feed_line(s->audit, line, line_no);
+	return ps_audit_feed_line(s->audit, line, line_no, NULL);
 }
 
 static int audit_end(struct scan *s, int ret)

@@ -97,7 +97,7 @@ static void actual(struct ps_str input, struct ps_out *out)
 		if (ps_audit_line(line, &serial)) {
 			if (!audit)
 				assert_int_equal(ps_audit_feed_new(&audit, PS_STR_NULL, audit_event, audit_malformed, &a), 0);
-			ps_audit_feed_line(audit, line, 1);
+			ps_audit_feed_line(audit, line, 1, NULL);
 			continue;
 		}
 		assert_true(ps_frame_line(&ctx, line, &rec) >= 0);
