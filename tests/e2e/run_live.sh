@@ -34,6 +34,9 @@ enabled = yes
 [source.file]
 enabled = no
 
+[source.audit]
+enabled = no
+
 [output.eventlog]
 path = $LOG
 CFG
