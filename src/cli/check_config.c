@@ -81,6 +81,7 @@ static void print_summary(const struct ps_config *cfg)
 	for (char **p = cfg->file_paths; p && *p; p++)
 		printf(" %s", *p);
 	putchar('\n');
+	row("source audit:", "%s: %s\n", switch_name(cfg->audit), cfg->audit_path);
 
 	if (cfg->eventlog) {
 		row("output eventlog:", "%s (max_size ", cfg->eventlog_path);

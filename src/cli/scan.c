@@ -1,7 +1,7 @@
 /*
  * pamsignal scan [--format json|text] [--stats] [FILE... | -]
  *
- * Reads log files (plain or gzip, any supported framing) or standard input
+ * Reads log files (plain or gzip, any supported framing, audit records) or standard input
  * and writes one event per line. A file that cannot be read is reported by
  * name and the others are still scanned; the exit status is then 2.
  */
@@ -63,7 +63,8 @@ static void usage(FILE *f)
 {
 	fputs("usage: pamsignal scan [--format json|text] [--stats] [FILE... | -]\n"
 	      "Decode authentication events from log files (plain or .gz; syslog, RFC 5424,\n"
-	      "journalctl short-iso/json/export). Reads standard input when no FILE is given.\n",
+	      "journalctl short-iso/json/export, audit.log and ausearch --raw). Reads standard\n"
+	      "input when no FILE is given.\n",
 	      f);
 }
 

@@ -130,6 +130,7 @@ void ps_config_free(struct ps_config *cfg)
 	free(cfg->programs);
 	ps_cfg_strv_free(cfg->file_paths);
 	free(cfg->eventlog_path);
+	free(cfg->audit_path);
 	memset(cfg, 0, sizeof(*cfg));
 }
 

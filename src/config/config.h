@@ -56,6 +56,10 @@ struct ps_config {
 	enum ps_switch file;       /* enabled = auto|yes|no (auto: only when the journal is off or unavailable) */
 	char **file_paths;         /* paths = /var/log/auth.log /var/log/secure; NULL-terminated */
 
+	/* [source.audit] */
+	enum ps_switch audit;      /* enabled = auto|yes|no (auto: if the file exists) */
+	char *audit_path;          /* path = /var/log/audit/audit.log */
+
 	/* [output.eventlog] */
 	bool eventlog;             /* enabled = yes|no */
 	char *eventlog_path;       /* /var/log/pamsignal/events.jsonl */

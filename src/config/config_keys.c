@@ -23,6 +23,7 @@ static const char *const section_names[PS_SEC_COUNT] = {
 	[PS_SEC_JOURNAL] = "source.journal",
 	[PS_SEC_PROGRAMS] = "source.journal.programs",
 	[PS_SEC_FILE] = "source.file",
+	[PS_SEC_AUDIT] = "source.audit",
 	[PS_SEC_EVENTLOG] = "output.eventlog",
 	[PS_SEC_STDOUT] = "output.stdout",
 };
@@ -279,6 +280,8 @@ const struct ps_cfg_key ps_cfg_keys[] = {
 	{ PS_SEC_JOURNAL, "trusted_uids", set_uids, 0, false },
 	{ PS_SEC_FILE, "enabled", set_switch, F(file), false },
 	{ PS_SEC_FILE, "paths", set_paths, F(file_paths), false },
+	{ PS_SEC_AUDIT, "enabled", set_switch, F(audit), false },
+	{ PS_SEC_AUDIT, "path", set_path, F(audit_path), false },
 	{ PS_SEC_EVENTLOG, "enabled", set_bool, F(eventlog), false },
 	{ PS_SEC_EVENTLOG, "path", set_path, F(eventlog_path), false },
 	{ PS_SEC_EVENTLOG, "max_size", set_size, F(eventlog_max_size), false },

@@ -374,11 +374,11 @@ int ps_daemon_run(const char *config_path)
 		teardown(d);
 		return 1;
 	}
-	if (!d->journal && d->n_tails == 0)
+	if (!d->journal && d->n_tails == 0 && !d->audit)
 		ps_log_error("BLIND: no source can be read yet; pamsignal keeps trying and reports every retry");
 	else
-		ps_log_info("monitoring: %s%s%zu file(s)", d->journal ? "journal" : "", d->journal ? ", " : "",
-			    d->n_tails);
+		ps_log_info("monitoring: %s%s%zu file(s)%s%s", d->journal ? "journal" : "", d->journal ? ", " : "",
+			    d->n_tails, d->audit ? ", audit " : "", d->audit ? ps_audit_source_path(d) : "");
 	d->dirty = true;
 	step(d);
 	sd_notify(0, "READY=1");

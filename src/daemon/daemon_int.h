@@ -1,5 +1,6 @@
 /* The daemon's parts, shared by daemon.c (setup, loop, signals), sources.c
- * (journal and files) and ingest.c (one record through the pipeline). */
+ * (journal and files), audit_source.c (the audit log) and ingest.c (one
+ * record through the pipeline). */
 #ifndef PS_DAEMON_INT_H
 #define PS_DAEMON_INT_H
 
@@ -59,6 +60,8 @@ struct daemon {
 	struct tail_source *tails;
 	size_t n_tails;
 
+	struct audit_source *audit;  /* NULL: not read */
+
 	sd_event_source *more;       /* deferred: a source had more than one batch */
 	sd_event_source *later;      /* timer: retry a flush or a checkpoint */
 
@@ -92,6 +95,19 @@ void ps_sources_save_dedup(struct ps_out *o, void *arg);
 int ps_journal_retry(sd_event_source *s, uint64_t usec, void *arg);
 /* Close the journal and open it again at the cursor (drops sd-journal's mapped windows). */
 void ps_sources_reopen_journal(struct daemon *d);
+/* Shared by followed files and the audit log: wake the loop on changes in
+ * path's directory; report a resume that may have missed lines (a
+ * ps_tail_open() result) and gaps counted since *reported. */
+void ps_sources_watch_dir(struct daemon *d, const char *path, sd_event_source **watch);
+void ps_sources_resume_gap(struct daemon *d, const char *path, int resume);
+void ps_sources_tail_gaps(struct daemon *d, const struct ps_tail *tail, uint64_t *reported);
+
+/* audit_source.c: [source.audit], opened and read along with the others by sources.c */
+int ps_audit_source_open(struct daemon *d);
+void ps_audit_source_close(struct daemon *d);
+bool ps_audit_source_read(struct daemon *d);
+void ps_audit_source_save_position(struct daemon *d);
+const char *ps_audit_source_path(const struct daemon *d);
 
 /* ingest.c */
 void ps_ingest_journal(struct daemon *d, const struct ps_sd_entry *e);

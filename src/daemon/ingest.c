@@ -14,7 +14,12 @@ static bool notable(const struct ps_event *ev) { return ev->kind != PS_KIND_PROB
 
 void ps_emit(struct daemon *d, struct ps_event *ev)
 {
-	if (!ps_session_apply(d->sessions, ev)) {
+	/*
+	 * Audit events already carry their session (ses=) and are not folded
+	 * into the journal's by pid: one login then shows in both, told apart
+	 * by audit_type, until detection learns to pair them.
+	 */
+	if (!ps_set(ev->audit_type) && !ps_session_apply(d->sessions, ev)) {
 		d->n.folded++;
 		return;
 	}

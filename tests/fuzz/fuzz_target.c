@@ -2,7 +2,9 @@
  * libFuzzer targets. This file is compiled once per target with
  * -DPS_FUZZ_<NAME>: one per decoder (the input is a message from that
  * program), one per framing (the input is a line or a whole export
- * stream), and "scan" for the whole pipeline.
+ * stream), "audit" (audit records through libauparse and the mapping to
+ * events: a stream of lines, as in audit.log), and "scan" for the whole
+ * pipeline.
  *
  * Beyond "no crash, no leak", every target checks the output contract:
  * whatever the input, JSON and terminal output are valid UTF-8 and carry
@@ -117,7 +119,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	free(line);
 	return 0;
 }
-#elif defined(PS_FUZZ_JOURNAL_EXPORT) || defined(PS_FUZZ_SCAN)
+#elif defined(PS_FUZZ_JOURNAL_EXPORT) || defined(PS_FUZZ_SCAN) || defined(PS_FUZZ_AUDIT)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct ps_reader r;
