@@ -459,7 +459,9 @@ void ps_cfg_channels_check(struct ps_cfg_loader *ld)
 			need(ld, ch, ch->to, "to");
 			break;
 		case PS_CH_EXEC:
-			need(ld, ch, ch->command && ch->command[0][0] == '/', "command (an absolute path, then arguments)");
+			/* Accepted by name so a configuration can be written for it, but not run yet. */
+			ps_cfg_report(ld, PS_DIAG_ERROR, key_line(ch, "type"),
+				      "[channel.%s] type exec is not implemented in this version", ch->name);
 			break;
 		default:
 			break;
