@@ -21,6 +21,7 @@ free_port() {
 start_receiver() {
 	local name=$1 port=$2
 	shift 2
+	: > "$TMP/$name.out"
 	python3 "$PS_SOURCE_ROOT/tests/e2e/receiver.py" --port "$port" --log "$TMP/$name.jsonl" "$@" > "$TMP/$name.out" 2>&1 &
 	eval "rpid_$name=$!"
 	at_exit "kill $! 2> /dev/null"
