@@ -301,7 +301,11 @@ bool ps_cfg_channel_section(struct ps_cfg_loader *ld, const char *name, size_t n
 		}
 	}
 	struct ps_channel_config *chs = realloc(cfg->channels, (cfg->n_channels + 1) * sizeof(*chs));
-	char *copy = strndup(cn, cl);
+	char *copy = malloc(cl + 1); /* not strndup: cn is a slice of the file, not NUL-terminated */
+	if (copy) {
+		memcpy(copy, cn, cl);
+		copy[cl] = '\0';
+	}
 	if (chs)
 		cfg->channels = chs;
 	if (!chs || !copy) {

@@ -184,7 +184,8 @@ static void *run(void *arg)
 		pthread_mutex_unlock(&d->lock);
 		if (more)
 			continue;
-		curl_multi_perform(d->multi, &running); /* start what kick added */
+		/* No perform here: a transfer it finished would sit in the info queue
+		 * while we sleep. A handle kick added makes curl's timeout 0 instead. */
 		long curl_ms = -1;
 		curl_multi_timeout(d->multi, &curl_ms);
 		int64_t ms = wake == INT64_MAX ? 60000 : (wake - ps_monotonic_us()) / 1000 + 1;
@@ -199,6 +200,21 @@ static void *run(void *arg)
 	if (c.deadletter)
 		fclose(c.deadletter);
 	return NULL;
+}
+
+/* Everything but the thread (joined, or never started). */
+static void destroy(struct ps_delivery *d)
+{
+	if (d->multi) {
+		struct qctx c = { .multi = d->multi };
+		for (size_t i = 0; i < d->n; i++)
+			ps_queue_free(&d->q[i], &c);
+		curl_multi_cleanup(d->multi);
+	}
+	free(d->q);
+	free(d->deadletter_path);
+	pthread_mutex_destroy(&d->lock);
+	free(d);
 }
 
 int ps_delivery_start(struct ps_delivery **dp, const struct ps_config *cfg)
@@ -243,16 +259,7 @@ int ps_delivery_start(struct ps_delivery **dp, const struct ps_config *cfg)
 	*dp = d;
 	return 0;
 fail:
-	if (d->multi) {
-		struct qctx c = { .multi = d->multi };
-		for (size_t i = 0; i < d->n; i++)
-			ps_queue_free(&d->q[i], &c);
-		curl_multi_cleanup(d->multi);
-	}
-	free(d->q);
-	free(d->deadletter_path);
-	pthread_mutex_destroy(&d->lock);
-	free(d);
+	destroy(d);
 	return r;
 }
 
@@ -265,14 +272,7 @@ void ps_delivery_stop(struct ps_delivery *d)
 	pthread_mutex_unlock(&d->lock);
 	curl_multi_wakeup(d->multi);
 	pthread_join(d->thread, NULL);
-	struct qctx c = { .multi = d->multi };
-	for (size_t i = 0; i < d->n; i++)
-		ps_queue_free(&d->q[i], &c);
-	curl_multi_cleanup(d->multi);
-	free(d->q);
-	free(d->deadletter_path);
-	pthread_mutex_destroy(&d->lock);
-	free(d);
+	destroy(d);
 }
 
 int ps_delivery_submit(struct ps_delivery *d, const char *json, size_t len)

@@ -51,26 +51,7 @@ static long hex4(struct rd *r)
 
 static void put_cp(struct rd *r, uint32_t cp)
 {
-	char *o = r->out + r->out_len;
-	if (cp < 0x80) {
-		o[0] = (char)cp;
-		r->out_len += 1;
-	} else if (cp < 0x800) {
-		o[0] = (char)(0xc0 | cp >> 6);
-		o[1] = (char)(0x80 | (cp & 0x3f));
-		r->out_len += 2;
-	} else if (cp < 0x10000) {
-		o[0] = (char)(0xe0 | cp >> 12);
-		o[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		o[2] = (char)(0x80 | (cp & 0x3f));
-		r->out_len += 3;
-	} else {
-		o[0] = (char)(0xf0 | cp >> 18);
-		o[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-		o[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		o[3] = (char)(0x80 | (cp & 0x3f));
-		r->out_len += 4;
-	}
+	r->out_len += ps_utf8_put(cp, r->out + r->out_len);
 }
 
 /* \uXXXX (the "\u" already taken), with a following low surrogate if any. */

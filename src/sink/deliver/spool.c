@@ -15,7 +15,7 @@ struct ps_spool {
 	int fd;
 	char *path;
 	struct ps_out pending; /* appended, not yet written */
-	bool dirty;            /* written, not yet synced */
+	bool must_sync;        /* items were added since the last fdatasync */
 };
 
 static uint32_t crc(const char *p, size_t n)
@@ -243,6 +243,7 @@ void ps_spool_close(struct ps_spool *s)
 void ps_spool_add(struct ps_spool *s, uint64_t seq, int64_t queued_us, const char *id, const char *body, size_t len)
 {
 	put_record(&s->pending, seq, queued_us, id, body, len);
+	s->must_sync = true;
 }
 
 void ps_spool_done(struct ps_spool *s, uint64_t seq)
@@ -265,12 +266,13 @@ int ps_spool_sync(struct ps_spool *s)
 		/* A short write leaves a torn record the next open cuts; keep the rest for the next try. */
 		memmove(s->pending.buf, s->pending.buf + w, s->pending.len - (size_t)w);
 		s->pending.len -= (size_t)w;
-		s->dirty = true;
 	}
-	if (s->dirty) {
+	/* Only new items need to be on disk now; a lost "done" record means a
+	 * repeat (at least once), so those ride along with the next sync. */
+	if (s->must_sync) {
 		if (fdatasync(s->fd) < 0)
 			return -errno;
-		s->dirty = false;
+		s->must_sync = false;
 	}
 	return 0;
 }

@@ -47,7 +47,9 @@ void ps_spool_close(struct ps_spool *s);
 void ps_spool_add(struct ps_spool *s, uint64_t seq, int64_t queued_us, const char *id, const char *body,
 		  size_t len);
 void ps_spool_done(struct ps_spool *s, uint64_t seq);
-/* Write what was added and fdatasync. 0, or -errno (kept for the next call). */
+/* Write what was added and done; fdatasync if items were added (a "done"
+ * record alone is not worth a disk flush: losing it only repeats the item).
+ * 0, or -errno (kept for the next call). */
 int ps_spool_sync(struct ps_spool *s);
 /* Nothing is pending any more: empty the file (after a sync). */
 int ps_spool_clear(struct ps_spool *s);
