@@ -91,6 +91,15 @@ static void print_summary(const struct ps_config *cfg)
 		row("output eventlog:", "no\n");
 	}
 	row("output stdout:", "%s\n", cfg->print ? "yes" : "no");
+	for (size_t i = 0; i < cfg->n_channels; i++) {
+		const struct ps_channel_config *ch = &cfg->channels[i];
+		row("channel:", "%s: %s, min_severity %s%s, ", ch->name, ps_channel_type_name(ch->type),
+		    ps_severity_name(ch->min_severity), ch->notify_logins ? ", notify_logins" : "");
+		if (ch->rate_count)
+			printf("rate_limit %u/%u\n", ch->rate_count, ch->rate_period_s);
+		else
+			printf("rate_limit none\n");
+	}
 }
 
 static void usage(FILE *f)

@@ -16,6 +16,7 @@
 enum ps_cfg_section {
 	PS_SEC_NONE = -2,    /* before the first [section] */
 	PS_SEC_UNKNOWN = -1, /* inside a section already reported as unknown */
+	PS_SEC_CHANNEL = -3, /* [channel.NAME]: ld->channel, keys in config_channels.c */
 	PS_SEC_GENERAL = 0,
 	PS_SEC_JOURNAL,
 	PS_SEC_PROGRAMS,
@@ -65,6 +66,7 @@ struct ps_cfg_loader {
 	size_t program_line_cap;
 	const char *secret_key;             /* the first secret key set, and its line */
 	unsigned secret_line;
+	size_t channel;                     /* index in cfg->channels while in PS_SEC_CHANNEL */
 };
 
 /* The real key table (config_keys.c). */
@@ -100,6 +102,14 @@ const char *ps_cfg_section_name(enum ps_cfg_section s);
  */
 int ps_cfg_words(const char *s, char ***out);
 void ps_cfg_strv_free(char **v);
+
+/* config_channels.c. If name is "channel.X", enter that channel's section
+ * (reporting a bad name) and return true. */
+bool ps_cfg_channel_section(struct ps_cfg_loader *ld, const char *name, size_t n);
+void ps_cfg_channel_key(struct ps_cfg_loader *ld, const char *name, const char *value);
+/* After the file: keys each type needs, secrets read. Reports at the header's line. */
+void ps_cfg_channels_check(struct ps_cfg_loader *ld);
+void ps_cfg_channels_free(struct ps_config *cfg);
 
 /* The file-wide checks, at line 0: who could have written it, and whether
  * the secrets it holds are readable by everyone. */

@@ -442,6 +442,8 @@ void ps_cfg_enter_section(struct ps_cfg_loader *ld, const char *name, size_t n)
 	char buf[PS_CFG_NAME_MAX], q[PS_CFG_QUOTE_MAX];
 	const char *best = NULL;
 	size_t best_d = SIZE_MAX;
+	if (ps_cfg_channel_section(ld, name, n))
+		return;
 	for (int i = 0; i < PS_SEC_COUNT; i++) {
 		if (strlen(section_names[i]) == n && memcmp(section_names[i], name, n) == 0) {
 			ld->section = (enum ps_cfg_section)i;
@@ -479,6 +481,10 @@ void ps_cfg_set_key(struct ps_cfg_loader *ld, const char *name, const char *valu
 		return; /* the section was reported; its keys would only add noise */
 	if (ld->section == PS_SEC_NONE) {
 		ps_cfg_report(ld, PS_DIAG_ERROR, ld->line, "key '%s' comes before any [section]", quote(q, name));
+		return;
+	}
+	if (ld->section == PS_SEC_CHANNEL) {
+		ps_cfg_channel_key(ld, name, value);
 		return;
 	}
 	if (ld->section == PS_SEC_PROGRAMS) {

@@ -15,6 +15,7 @@
 #include "daemon/state.h"
 #include "decode/frame.h"
 #include "event/event.h"
+#include "sink/deliver/delivery.h"
 #include "sink/eventlog.h"
 #include "source/journal.h"
 #include "source/tail.h"
@@ -37,6 +38,7 @@ struct tail_source {
 
 struct counters {
 	uint64_t entries, events, spoofed, suppressed, gaps, duplicates, folded, malformed;
+	uint64_t undeliverable; /* alerts or events delivery refused (not JSON it reads, no memory) */
 };
 
 struct daemon {
@@ -73,6 +75,10 @@ struct daemon {
 	struct ps_out term;
 	char term_buf[16 * 1024];
 	bool stalled;                /* the event log cannot be written: sources wait */
+
+	/* alert channels (alerts.c): NULL when there are none */
+	struct ps_delivery *delivery;
+	struct ps_out alert_json;    /* an event as JSON, for submit */
 
 	/* checkpoints */
 	struct ps_checkpoint *checkpoint;
@@ -115,6 +121,13 @@ void ps_ingest_line(struct daemon *d, struct tail_source *t, struct ps_str line)
 /* An event about the monitoring itself (gap, blindness...), stamped now. */
 void ps_ingest_notice(struct daemon *d, enum ps_kind kind, const char *source, const char *detail);
 void ps_emit(struct daemon *d, struct ps_event *ev);
+
+/* alerts.c: delivery to [channel.NAME]s; start after cfg is loaded, stop
+ * before it is freed. submit: one alert JSON text (the detector's). */
+int ps_alerts_start(struct daemon *d);
+void ps_alerts_stop(struct daemon *d);
+void ps_alerts_submit(struct daemon *d, const char *json, size_t len);
+void ps_alerts_event(struct daemon *d, const struct ps_event *ev);
 
 /* daemon.c */
 void ps_daemon_status(struct daemon *d, bool force);

@@ -28,6 +28,7 @@ void ps_emit(struct daemon *d, struct ps_event *ev)
 		ps_eventlog_add(d->eventlog, ev);
 	if (d->cfg.print && notable(ev))
 		ps_event_write_text(&d->term, ev);
+	ps_alerts_event(d, ev);
 }
 
 /* Both sources saw it: keep the first copy (see correlate/dedup.h). */
