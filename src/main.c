@@ -13,6 +13,7 @@ static const struct command {
 	{ "scan", ps_cmd_scan, "decode authentication events from log files" },
 	{ "run", ps_cmd_run, "watch this machine live (the daemon, in the foreground)" },
 	{ "check-config", ps_cmd_check_config, "check the configuration file and show what it selects" },
+	{ "test-alert", ps_cmd_test_alert, "send a sample alert to every channel (or one) and show the answer" },
 };
 
 static void usage(FILE *f)

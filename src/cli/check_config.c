@@ -89,6 +89,7 @@ static void print_summary(const struct ps_config *cfg)
 	for (char **p = cfg->file_paths; p && *p; p++)
 		printf(" %s", *p);
 	putchar('\n');
+	row("source audit:", "%s: %s\n", switch_name(cfg->audit), cfg->audit_path);
 
 	if (cfg->eventlog) {
 		row("output eventlog:", "%s (max_size ", cfg->eventlog_path);
@@ -114,6 +115,15 @@ static void print_summary(const struct ps_config *cfg)
 		putchar(')');
 	}
 	printf("; allowlisted: %zu networks, %zu users\n", d->n_allow_cidrs, count_strv(d->allow_users));
+	for (size_t i = 0; i < cfg->n_channels; i++) {
+		const struct ps_channel_config *ch = &cfg->channels[i];
+		row("channel:", "%s: %s, min_severity %s%s, ", ch->name, ps_channel_type_name(ch->type),
+		    ps_severity_name(ch->min_severity), ch->notify_logins ? ", notify_logins" : "");
+		if (ch->rate_count)
+			printf("rate_limit %u/%u\n", ch->rate_count, ch->rate_period_s);
+		else
+			printf("rate_limit none\n");
+	}
 }
 
 static void usage(FILE *f)

@@ -5,6 +5,13 @@
 
 int ps_cli_config_option(int argc, char **argv, const char *command, void (*usage)(FILE *), const char **config)
 {
+	int first;
+	return ps_cli_config_args(argc, argv, command, usage, config, 0, &first);
+}
+
+int ps_cli_config_args(int argc, char **argv, const char *command, void (*usage)(FILE *), const char **config,
+		       int max_args, int *first)
+{
 	static const struct option opts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
@@ -27,8 +34,9 @@ int ps_cli_config_option(int argc, char **argv, const char *command, void (*usag
 			return PS_EXIT_USAGE;
 		}
 	}
-	if (optind < argc) {
-		ps_log_error("%s: unexpected argument '%s' (use -c FILE)", command, argv[optind]);
+	*first = optind;
+	if (argc - optind > max_args) {
+		ps_log_error("%s: unexpected argument '%s' (use -c FILE)", command, argv[optind + max_args]);
 		return PS_EXIT_USAGE;
 	}
 	return -1;

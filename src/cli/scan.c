@@ -1,7 +1,7 @@
 /*
  * pamsignal scan [--format json|text] [--stats] [--alerts | --no-detect] [-c FILE] [FILE... | -]
  *
- * Reads log files (plain or gzip, any supported framing) or standard input
+ * Reads log files (plain or gzip, any supported framing, audit records) or standard input
  * and writes one event per line, each followed by the alerts it raised:
  * the detector runs on event time, so an old log gives the alerts it would
  * have given live. At the end of the input, incidents whose count grew
@@ -114,8 +114,8 @@ static void usage(FILE *f)
 	fputs("usage: pamsignal scan [--format json|text] [--stats] [--alerts | --no-detect] [-c FILE]\n"
 	      "                      [FILE... | -]\n"
 	      "Decode authentication events from log files (plain or .gz; syslog, RFC 5424,\n"
-	      "journalctl short-iso/json/export) and run the detection rules on them. Reads\n"
-	      "standard input when no FILE is given.\n"
+	      "journalctl short-iso/json/export, audit.log and ausearch --raw) and run the\n"
+	      "detection rules on them. Reads standard input when no FILE is given.\n"
 	      "  --alerts      print alerts only     --no-detect   events only, no rules\n"
 	      "  -c FILE       rule settings from FILE (default: the built-in ones)\n",
 	      f);

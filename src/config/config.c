@@ -131,6 +131,8 @@ void ps_config_free(struct ps_config *cfg)
 	ps_cfg_strv_free(cfg->file_paths);
 	free(cfg->eventlog_path);
 	ps_cfg_detect_free(&cfg->detect);
+	free(cfg->audit_path);
+	ps_cfg_channels_free(cfg);
 	memset(cfg, 0, sizeof(*cfg));
 }
 
@@ -388,6 +390,9 @@ static int load_fd(struct ps_cfg_loader *ld, int fd)
 		return -ENOMEM;
 	if (r > 0) /* a syntax inih refused that the reader let through */
 		ps_cfg_report(ld, PS_DIAG_ERROR, (unsigned)r, "syntax error");
+	ps_cfg_channels_check(ld);
+	if (ld->oom)
+		return -ENOMEM;
 	ps_cfg_check_secrets(ld, &st);
 	return 0;
 }

@@ -77,6 +77,39 @@ struct ps_detect_config {
 	uint8_t week[7][1440 / 8];
 };
 
+/* [channel.NAME]: one alert destination (config_channels.c, pamsignal.conf(5)). */
+enum ps_channel_type {
+	PS_CH_CONSOLE, PS_CH_WEBHOOK, PS_CH_TELEGRAM, PS_CH_SLACK, PS_CH_DISCORD,
+	PS_CH_TEAMS, PS_CH_NTFY, PS_CH_EMAIL, PS_CH_EXEC, PS_CH_TYPE_COUNT
+};
+#define PS_CH_MAX_KEYS 40
+
+struct ps_channel_config {
+	char *name;                /* [A-Za-z0-9_-]{1,48}: also the spool's file name */
+	unsigned line;             /* of its [channel.NAME] header */
+	enum ps_channel_type type;
+	bool type_set;
+	enum ps_severity min_severity;   /* alerts below it are not sent (default low) */
+	char **include_rules, **exclude_rules, **include_kinds, **exclude_kinds; /* NULL-terminated or NULL */
+	bool notify_logins;        /* auth_success and session_open events */
+	char *url;                 /* webhook target, or the API base / server URL */
+	char *chat_id, *topic, *from, *username;
+	char **to;                 /* email recipients */
+	char **command;            /* exec: argv, no shell */
+	char **headers;            /* "Name: value" lines, NULL-terminated */
+	char *ca_file;
+	char *template, *title;    /* {field} templates; NULL: the channel's default message */
+	/* Secrets, read at load from *_file keys (a relative name is looked up
+	 * in $CREDENTIALS_DIRECTORY); wiped when freed. Never logged. */
+	char *url_secret, *token, *signing_key, *password;
+	size_t signing_key_len;
+	unsigned timeout_s;        /* per request (exec: before SIGKILL) */
+	unsigned rate_count, rate_period_s; /* rate_limit = COUNT/SECONDS; 0: unlimited */
+	unsigned max_queue;        /* per channel, in memory and spool */
+	bool starttls;             /* email: require STARTTLS on smtp:// */
+	unsigned key_line[PS_CH_MAX_KEYS]; /* where each key was set (diagnostics) */
+};
+
 struct ps_config {
 	char *path;                /* the file read; NULL when running on defaults */
 
@@ -98,6 +131,10 @@ struct ps_config {
 	enum ps_switch file;       /* enabled = auto|yes|no (auto: only when the journal is off or unavailable) */
 	char **file_paths;         /* paths = /var/log/auth.log /var/log/secure; NULL-terminated */
 
+	/* [source.audit] */
+	enum ps_switch audit;      /* enabled = auto|yes|no (auto: if the file exists) */
+	char *audit_path;          /* path = /var/log/audit/audit.log */
+
 	/* [output.eventlog] */
 	bool eventlog;             /* enabled = yes|no */
 	char *eventlog_path;       /* /var/log/pamsignal/events.jsonl */
@@ -108,6 +145,8 @@ struct ps_config {
 	bool print;                /* enabled = yes|no: the terminal table of notable events */
 
 	struct ps_detect_config detect;
+	struct ps_channel_config *channels;
+	size_t n_channels;
 };
 
 /* Diagnostics: file may be NULL (defaults), line 0 when not line-bound. */
@@ -128,6 +167,11 @@ void ps_config_defaults(struct ps_config *cfg);
 int ps_config_load(const char *path, struct ps_config *cfg, ps_config_diag_fn diag, void *arg);
 
 void ps_config_free(struct ps_config *cfg);
+
+/* Names for diagnostics and status ("telegram", "high"...). */
+const char *ps_channel_type_name(enum ps_channel_type t);
+/* (ps_severity_name: event/alert.h) A severity by name (len bytes); -EINVAL if unknown. */
+int ps_severity_parse(const char *s, size_t len, enum ps_severity *out);
 
 /* The trusted-program entry for a syslog identifier (len bytes, not
  * NUL-terminated), or NULL. A linear scan of a short table. */

@@ -16,10 +16,12 @@
 enum ps_cfg_section {
 	PS_SEC_NONE = -2,    /* before the first [section] */
 	PS_SEC_UNKNOWN = -1, /* inside a section already reported as unknown */
+	PS_SEC_CHANNEL = -3, /* [channel.NAME]: ld->channel, keys in config_channels.c */
 	PS_SEC_GENERAL = 0,
 	PS_SEC_JOURNAL,
 	PS_SEC_PROGRAMS,
 	PS_SEC_FILE,
+	PS_SEC_AUDIT,
 	PS_SEC_EVENTLOG,
 	PS_SEC_STDOUT,
 	PS_SEC_DETECT,
@@ -71,6 +73,7 @@ struct ps_cfg_loader {
 	unsigned secret_line;
 	int rule;                           /* in PS_SEC_RULE: which rule */
 	unsigned rule_key_line[PS_RULE__COUNT][PS_CFG_RULE_KEYS];
+	size_t channel;                     /* index in cfg->channels while in PS_SEC_CHANNEL */
 };
 
 /* The real key table (config_keys.c). */
@@ -127,6 +130,13 @@ int ps_cfg_detect_defaults(struct ps_detect_config *d);
  */
 int ps_cfg_parse_schedule(const char *text, uint8_t week[7][1440 / 8], char *err, size_t size);
 void ps_cfg_detect_free(struct ps_detect_config *d);
+/* config_channels.c. If name is "channel.X", enter that channel's section
+ * (reporting a bad name) and return true. */
+bool ps_cfg_channel_section(struct ps_cfg_loader *ld, const char *name, size_t n);
+void ps_cfg_channel_key(struct ps_cfg_loader *ld, const char *name, const char *value);
+/* After the file: keys each type needs, secrets read. Reports at the header's line. */
+void ps_cfg_channels_check(struct ps_cfg_loader *ld);
+void ps_cfg_channels_free(struct ps_config *cfg);
 
 /* The file-wide checks, at line 0: who could have written it, and whether
  * the secrets it holds are readable by everyone. */

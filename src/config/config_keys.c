@@ -23,6 +23,7 @@ static const char *const section_names[PS_SEC_COUNT] = {
 	[PS_SEC_JOURNAL] = "source.journal",
 	[PS_SEC_PROGRAMS] = "source.journal.programs",
 	[PS_SEC_FILE] = "source.file",
+	[PS_SEC_AUDIT] = "source.audit",
 	[PS_SEC_EVENTLOG] = "output.eventlog",
 	[PS_SEC_STDOUT] = "output.stdout",
 	[PS_SEC_DETECT] = "detect",
@@ -280,6 +281,8 @@ const struct ps_cfg_key ps_cfg_keys[] = {
 	{ PS_SEC_JOURNAL, "trusted_uids", set_uids, 0, false },
 	{ PS_SEC_FILE, "enabled", set_switch, F(file), false },
 	{ PS_SEC_FILE, "paths", set_paths, F(file_paths), false },
+	{ PS_SEC_AUDIT, "enabled", set_switch, F(audit), false },
+	{ PS_SEC_AUDIT, "path", set_path, F(audit_path), false },
 	{ PS_SEC_EVENTLOG, "enabled", set_bool, F(eventlog), false },
 	{ PS_SEC_EVENTLOG, "path", set_path, F(eventlog_path), false },
 	{ PS_SEC_EVENTLOG, "max_size", set_size, F(eventlog_max_size), false },
@@ -448,6 +451,8 @@ void ps_cfg_enter_section(struct ps_cfg_loader *ld, const char *name, size_t n)
 		ps_cfg_enter_rule(ld, name + 5, n - 5);
 		return;
 	}
+	if (ps_cfg_channel_section(ld, name, n))
+		return;
 	for (int i = 0; i < PS_SEC_COUNT; i++) {
 		if (strlen(section_names[i]) == n && memcmp(section_names[i], name, n) == 0) {
 			ld->section = (enum ps_cfg_section)i;
@@ -485,6 +490,10 @@ void ps_cfg_set_key(struct ps_cfg_loader *ld, const char *name, const char *valu
 		return; /* the section was reported; its keys would only add noise */
 	if (ld->section == PS_SEC_NONE) {
 		ps_cfg_report(ld, PS_DIAG_ERROR, ld->line, "key '%s' comes before any [section]", quote(q, name));
+		return;
+	}
+	if (ld->section == PS_SEC_CHANNEL) {
+		ps_cfg_channel_key(ld, name, value);
 		return;
 	}
 	if (ld->section == PS_SEC_PROGRAMS) {

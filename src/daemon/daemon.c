@@ -55,7 +55,7 @@ void ps_daemon_status(struct daemon *d, bool force)
 	if (!force && now - d->status_us < STATUS_EVERY_US)
 		return;
 	d->status_us = now;
-	char state[256], status[512];
+	char state[256], status[512], alerts[160] = "";
 	if (d->stalled)
 		snprintf(state, sizeof(state), "STALLED: event log not writable, sources paused");
 	else if (d->journal_wanted && d->journal_blind)
@@ -63,12 +63,19 @@ void ps_daemon_status(struct daemon *d, bool force)
 			 d->n_tails ? ", files only" : "");
 	else
 		snprintf(state, sizeof(state), "monitoring");
+	if (d->delivery) {
+		struct ps_delivery_counters c;
+		ps_delivery_counters(d->delivery, &c);
+		snprintf(alerts, sizeof(alerts), "; alerts: %llu sent, %llu retried, %llu dead-lettered, %llu dropped, %llu queued",
+			 (unsigned long long)c.sent, (unsigned long long)c.retried, (unsigned long long)c.dead,
+			 (unsigned long long)c.dropped, (unsigned long long)c.queued);
+	}
 	snprintf(status, sizeof(status),
 		 "STATUS=%s; %llu entries, %llu events, %llu alerts, %llu spoofed, %llu suppressed, %llu gaps, "
-		 "%zu open sessions",
+		 "%zu open sessions%s",
 		 state, (unsigned long long)d->n.entries, (unsigned long long)d->n.events, (unsigned long long)d->n.alerts,
 		 (unsigned long long)d->n.spoofed, (unsigned long long)d->n.suppressed, (unsigned long long)d->n.gaps,
-		 ps_sessions_open(d->sessions));
+		 ps_sessions_open(d->sessions), alerts);
 	sd_notify(0, status);
 }
 
@@ -166,7 +173,9 @@ static void step(struct daemon *d)
 		return;
 	}
 	if (d->dirty) {
-		if (ps_checkpoint_busy(d->checkpoint))
+		/* Not past an alert that is not in its spool yet (delivery.h): after a
+		 * crash its source is read again and the alert submitted again. */
+		if (ps_checkpoint_busy(d->checkpoint) || !ps_delivery_durable(d->delivery))
 			later(d); /* coalesce: the next snapshot goes when this one is done */
 		else
 			checkpoint_now(d);
@@ -263,10 +272,12 @@ static int on_reload(sd_event_source *s, const struct signalfd_siginfo *si, void
 	bool new_log = d->cfg.eventlog != fresh.eventlog ||
 		       (fresh.eventlog && strcmp(d->cfg.eventlog_path, fresh.eventlog_path) != 0) ||
 		       d->cfg.eventlog_max_size != fresh.eventlog_max_size || d->cfg.eventlog_keep != fresh.eventlog_keep;
+	ps_alerts_stop(d); /* borrows d->cfg; queued alerts wait in the spools */
 	ps_config_free(&d->cfg);
 	d->cfg = fresh;
 	ps_detect_reload(d);
 	set_hostname(d);
+	ps_alerts_start(d);
 	ps_trust_forget_names();
 	if (new_log && d->eventlog) {
 		checkpoint_now(d); /* hands the old log's descriptors to the sync thread */
@@ -325,6 +336,7 @@ static int setup_loop(struct daemon *d)
 static void teardown(struct daemon *d)
 {
 	ps_detect_close(d);
+	ps_alerts_stop(d);
 	ps_sources_close(d);
 	ps_eventlog_close(d->eventlog);
 	ps_sessions_free(d->sessions);
@@ -367,7 +379,8 @@ int ps_daemon_run(const char *config_path)
 		teardown(d);
 		return 1;
 	}
-	if (open_sinks(d) < 0 || (r = ps_checkpoint_start(&d->checkpoint, d->state_path)) < 0) {
+	if (open_sinks(d) < 0 || ps_alerts_start(d) < 0 ||
+	    (r = ps_checkpoint_start(&d->checkpoint, d->state_path)) < 0) {
 		teardown(d);
 		return 1;
 	}
@@ -381,11 +394,11 @@ int ps_daemon_run(const char *config_path)
 		teardown(d);
 		return 1;
 	}
-	if (!d->journal && d->n_tails == 0)
+	if (!d->journal && d->n_tails == 0 && !d->audit)
 		ps_log_error("BLIND: no source can be read yet; pamsignal keeps trying and reports every retry");
 	else
-		ps_log_info("monitoring: %s%s%zu file(s)", d->journal ? "journal" : "", d->journal ? ", " : "",
-			    d->n_tails);
+		ps_log_info("monitoring: %s%s%zu file(s)%s%s", d->journal ? "journal" : "", d->journal ? ", " : "",
+			    d->n_tails, d->audit ? ", audit " : "", d->audit ? ps_audit_source_path(d) : "");
 	d->dirty = true;
 	step(d);
 	sd_notify(0, "READY=1");
@@ -395,6 +408,7 @@ int ps_daemon_run(const char *config_path)
 
 	sd_notify(0, "STOPPING=1");
 	step(d); /* what is already read gets written */
+	ps_alerts_stop(d); /* and what was submitted is in the spools */
 	checkpoint_now(d);
 	int cr = ps_checkpoint_stop(d->checkpoint);
 	int dr = ps_detect_close(d);

@@ -1,5 +1,6 @@
 /* The daemon's parts, shared by daemon.c (setup, loop, signals), sources.c
- * (journal and files) and ingest.c (one record through the pipeline). */
+ * (journal and files), audit_source.c (the audit log) and ingest.c (one
+ * record through the pipeline). */
 #ifndef PS_DAEMON_INT_H
 #define PS_DAEMON_INT_H
 
@@ -15,6 +16,7 @@
 #include "decode/frame.h"
 #include "detect/detect.h"
 #include "event/event.h"
+#include "sink/deliver/delivery.h"
 #include "sink/eventlog.h"
 #include "source/journal.h"
 #include "source/tail.h"
@@ -37,6 +39,7 @@ struct tail_source {
 
 struct counters {
 	uint64_t entries, events, spoofed, suppressed, gaps, duplicates, folded, malformed, alerts;
+	uint64_t undeliverable; /* alerts or events delivery refused (not JSON it reads, no memory) */
 };
 
 struct daemon {
@@ -60,6 +63,8 @@ struct daemon {
 	struct tail_source *tails;
 	size_t n_tails;
 
+	struct audit_source *audit;  /* NULL: not read */
+
 	sd_event_source *more;       /* deferred: a source had more than one batch */
 	sd_event_source *later;      /* timer: retry a flush or a checkpoint */
 
@@ -76,6 +81,10 @@ struct daemon {
 	struct ps_out term;
 	char term_buf[16 * 1024];
 	bool stalled;                /* the event log cannot be written: sources wait */
+
+	/* alert channels (alerts.c): NULL when there are none */
+	struct ps_delivery *delivery;
+	struct ps_out alert_json;    /* an event as JSON, for submit */
 
 	/* checkpoints */
 	struct ps_checkpoint *checkpoint;
@@ -98,6 +107,19 @@ void ps_sources_save_dedup(struct ps_out *o, void *arg);
 int ps_journal_retry(sd_event_source *s, uint64_t usec, void *arg);
 /* Close the journal and open it again at the cursor (drops sd-journal's mapped windows). */
 void ps_sources_reopen_journal(struct daemon *d);
+/* Shared by followed files and the audit log: wake the loop on changes in
+ * path's directory; report a resume that may have missed lines (a
+ * ps_tail_open() result) and gaps counted since *reported. */
+void ps_sources_watch_dir(struct daemon *d, const char *path, sd_event_source **watch);
+void ps_sources_resume_gap(struct daemon *d, const char *path, int resume);
+void ps_sources_tail_gaps(struct daemon *d, const struct ps_tail *tail, uint64_t *reported);
+
+/* audit_source.c: [source.audit], opened and read along with the others by sources.c */
+int ps_audit_source_open(struct daemon *d);
+void ps_audit_source_close(struct daemon *d);
+bool ps_audit_source_read(struct daemon *d);
+void ps_audit_source_save_position(struct daemon *d);
+const char *ps_audit_source_path(const struct daemon *d);
 
 /* ingest.c */
 void ps_ingest_journal(struct daemon *d, const struct ps_sd_entry *e);
@@ -112,6 +134,14 @@ void ps_detect_event(struct daemon *d, const struct ps_event *ev);
 void ps_detect_save(struct daemon *d);
 void ps_detect_reload(struct daemon *d);
 int ps_detect_close(struct daemon *d);
+/* alerts.c: delivery to [channel.NAME]s; start after cfg is loaded, stop
+ * before it is freed. submit: one alert JSON text (the detector's). */
+int ps_alerts_start(struct daemon *d);
+void ps_alerts_stop(struct daemon *d);
+void ps_alerts_submit(struct daemon *d, const char *json, size_t len);
+void ps_alerts_event(struct daemon *d, const struct ps_event *ev);
+/* A detector's alert, to every channel that routes it. */
+void ps_alerts_alert(struct daemon *d, const struct ps_alert *a);
 
 /* daemon.c */
 void ps_daemon_status(struct daemon *d, bool force);

@@ -32,6 +32,7 @@ static int on_alert(const struct ps_alert *a, void *arg)
 		ps_eventlog_add_alert(d->eventlog, a);
 	if (d->cfg.print)
 		ps_alert_write_text(&d->term, a);
+	ps_alerts_alert(d, a);
 	return 0;
 }
 

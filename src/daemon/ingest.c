@@ -14,7 +14,12 @@ static bool notable(const struct ps_event *ev) { return ev->kind != PS_KIND_PROB
 
 void ps_emit(struct daemon *d, struct ps_event *ev)
 {
-	if (!ps_session_apply(d->sessions, ev)) {
+	/*
+	 * Audit events already carry their session (ses=) and are not folded
+	 * into the journal's by pid: one login then shows in both, told apart
+	 * by audit_type, until detection learns to pair them.
+	 */
+	if (!ps_set(ev->audit_type) && !ps_session_apply(d->sessions, ev)) {
 		d->n.folded++;
 		return;
 	}
@@ -23,6 +28,7 @@ void ps_emit(struct daemon *d, struct ps_event *ev)
 		ps_eventlog_add(d->eventlog, ev);
 	if (d->cfg.print && notable(ev))
 		ps_event_write_text(&d->term, ev);
+	ps_alerts_event(d, ev);
 	ps_detect_event(d, ev); /* its alerts follow the event */
 }
 

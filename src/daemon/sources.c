@@ -135,10 +135,50 @@ static int on_dir_change(sd_event_source *s, const struct inotify_event *ev, voi
 	return 0;
 }
 
+/* The directory, not the file: renames and re-creation show up there too. */
+void ps_sources_watch_dir(struct daemon *d, const char *path, sd_event_source **watch)
+{
+	char dir[4096];
+	snprintf(dir, sizeof(dir), "%s", path);
+	char *slash = strrchr(dir, '/');
+	if (slash)
+		slash[slash == dir ? 1 : 0] = '\0';
+	int r = sd_event_add_inotify(d->loop, watch, dir,
+				     IN_MODIFY | IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE | IN_CLOSE_WRITE,
+				     on_dir_change, d);
+	if (r < 0)
+		ps_log_warn("%s: cannot watch %s (%s); reading it only when another source wakes us", path, dir,
+			    strerror(-r));
+}
+
+void ps_sources_resume_gap(struct daemon *d, const char *path, int resume)
+{
+	if (resume == PS_TAIL_EXACT)
+		return;
+	char detail[300];
+	snprintf(detail, sizeof(detail), "lines of %s may be missing: it was %s while pamsignal was stopped", path,
+		 resume == PS_TAIL_GAP_TRUNCATED ? "truncated" : "rotated away (or compressed)");
+	ps_log_warn("%s", detail);
+	ps_ingest_notice(d, PS_KIND_SOURCE_GAP, path, detail);
+}
+
+void ps_sources_tail_gaps(struct daemon *d, const struct ps_tail *tail, uint64_t *reported)
+{
+	struct ps_tail_stats st;
+	ps_tail_get_stats(tail, &st);
+	if (st.gaps > *reported) {
+		*reported = st.gaps;
+		char detail[300];
+		snprintf(detail, sizeof(detail), "lines of %s may be missing: it was rotated or truncated away unread",
+			 ps_tail_path(tail));
+		ps_log_warn("%s", detail);
+		ps_ingest_notice(d, PS_KIND_SOURCE_GAP, ps_tail_path(tail), detail);
+	}
+}
+
 static int tail_open(struct daemon *d, const char *path, unsigned id)
 {
 	struct tail_source *t = &d->tails[d->n_tails];
-	char dir[4096];
 	int r;
 
 	memset(t, 0, sizeof(*t));
@@ -147,25 +187,9 @@ static int tail_open(struct daemon *d, const char *path, unsigned id)
 		ps_log_error("%s: %s", path, strerror(-r));
 		return r;
 	}
-	if (r != PS_TAIL_EXACT) {
-		char detail[300];
-		snprintf(detail, sizeof(detail), "lines of %s may be missing: it was %s while pamsignal was stopped",
-			 path, r == PS_TAIL_GAP_TRUNCATED ? "truncated" : "rotated away (or compressed)");
-		ps_log_warn("%s", detail);
-		ps_ingest_notice(d, PS_KIND_SOURCE_GAP, path, detail);
-	}
+	ps_sources_resume_gap(d, path, r);
 	ps_frame_ctx_init(&t->frame, (int64_t)time(NULL));
-	snprintf(dir, sizeof(dir), "%s", path);
-	char *slash = strrchr(dir, '/');
-	if (slash)
-		slash[slash == dir ? 1 : 0] = '\0';
-	/* The directory, not the file: renames and re-creation show up there too. */
-	r = sd_event_add_inotify(d->loop, &t->watch, dir,
-				 IN_MODIFY | IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE | IN_CLOSE_WRITE,
-				 on_dir_change, d);
-	if (r < 0)
-		ps_log_warn("%s: cannot watch %s (%s); reading it only when the journal wakes us", path, dir,
-			    strerror(-r));
+	ps_sources_watch_dir(d, path, &t->watch);
 	d->n_tails++;
 	return 0;
 }
@@ -192,16 +216,7 @@ static int tail_line(struct ps_str line, uint64_t offset_after, void *arg)
 
 static void file_gaps(struct daemon *d, struct tail_source *t)
 {
-	struct ps_tail_stats st;
-	ps_tail_get_stats(t->tail, &st);
-	if (st.gaps > t->gaps_reported) {
-		t->gaps_reported = st.gaps;
-		char detail[300];
-		snprintf(detail, sizeof(detail), "lines of %s may be missing: it was rotated or truncated away unread",
-			 ps_tail_path(t->tail));
-		ps_log_warn("%s", detail);
-		ps_ingest_notice(d, PS_KIND_SOURCE_GAP, ps_tail_path(t->tail), detail);
-	}
+	ps_sources_tail_gaps(d, t->tail, &t->gaps_reported);
 }
 
 /* ---- dedup across restarts ---- */
@@ -294,6 +309,8 @@ int ps_sources_open(struct daemon *d)
 		if ((r = tail_open(d, path, PS_SOURCE_FILE0 + (unsigned)i)) < 0 && d->cfg.file == PS_SWITCH_YES)
 			return r;
 	}
+	if ((r = ps_audit_source_open(d)) < 0)
+		return r;
 	if (d->journal_wanted && d->journal_blind && d->n_tails > 0)
 		ps_log_warn("reading %zu log file(s) while the journal is unreadable", d->n_tails);
 	if ((d->journal ? 1 : 0) + d->n_tails > 1 || (d->journal_wanted && d->n_tails > 0)) {
@@ -316,6 +333,7 @@ void ps_sources_close(struct daemon *d)
 	free(d->tails);
 	d->tails = NULL;
 	d->n_tails = 0;
+	ps_audit_source_close(d);
 	sd_event_source_set_enabled(d->retry_timer, SD_EVENT_OFF);
 }
 
@@ -357,6 +375,7 @@ bool ps_sources_read(struct daemon *d)
 		more |= (size_t)r == PS_BATCH;
 		d->dirty |= r > 0;
 	}
+	more |= ps_audit_source_read(d);
 	return more;
 }
 
@@ -378,4 +397,5 @@ void ps_sources_save_positions(struct daemon *d)
 		ps_tail_position(d->tails[i].tail, &pos);
 		ps_state_set_file(&d->positions, ps_tail_path(d->tails[i].tail), &pos);
 	}
+	ps_audit_source_save_position(d);
 }

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 
 #include "decode/frame.h"
+#include "util/utf8.h"
 
 enum { F_MESSAGE, F_IDENT, F_PID, F_SYSLOG_PID, F_HOSTNAME, F_REALTIME, F_AUDIT_SESSION, F_AUDIT_LOGINUID, F_COMM, F__COUNT };
 
@@ -97,26 +98,7 @@ static int hex4(const char *p)
 
 static void put_utf8(struct json *j, uint32_t cp)
 {
-	char *o = j->out + j->out_len;
-	if (cp < 0x80) {
-		o[0] = (char)cp;
-		j->out_len += 1;
-	} else if (cp < 0x800) {
-		o[0] = (char)(0xc0 | cp >> 6);
-		o[1] = (char)(0x80 | (cp & 0x3f));
-		j->out_len += 2;
-	} else if (cp < 0x10000) {
-		o[0] = (char)(0xe0 | cp >> 12);
-		o[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		o[2] = (char)(0x80 | (cp & 0x3f));
-		j->out_len += 3;
-	} else {
-		o[0] = (char)(0xf0 | cp >> 18);
-		o[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-		o[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		o[3] = (char)(0x80 | (cp & 0x3f));
-		j->out_len += 4;
-	}
+	j->out_len += ps_utf8_put(cp, j->out + j->out_len);
 }
 
 /*

@@ -14,6 +14,8 @@ static const size_t text_fields[] = {
 	offsetof(struct ps_event, command),     offsetof(struct ps_event, session),
 	offsetof(struct ps_event, group),       offsetof(struct ps_event, actor),
 	offsetof(struct ps_event, detail),      offsetof(struct ps_event, source),
+	offsetof(struct ps_event, exe),         offsetof(struct ps_event, login_user),
+	offsetof(struct ps_event, input),       offsetof(struct ps_event, audit_type),
 	offsetof(struct ps_event, file),        offsetof(struct ps_event, message),
 };
 #define N_TEXT (sizeof(text_fields) / sizeof(text_fields[0]))
@@ -23,12 +25,12 @@ static const size_t text_fields[] = {
 /* A field added to struct ps_event must be added to the copy too (a text
  * field left out would point into a record that is gone): this fails
  * until it is, and then needs the new layout's size. */
-_Static_assert(offsetof(struct ps_event, text) == 456, "struct ps_event changed: update sample.c");
+_Static_assert(offsetof(struct ps_event, text) == 528, "struct ps_event changed: update sample.c");
 #endif
 
 /* The event's other fields. */
 struct scalars {
-	int64_t time_us, pid, sender_uid, login_uid, duration_s;
+	int64_t time_us, pid, ppid, sender_uid, login_uid, duration_s;
 	uint64_t line;
 	struct ps_ip src_ip, dst_ip;
 	int32_t src_port, dst_port;
@@ -103,7 +105,7 @@ uint32_t ps_samples_put(struct ps_samples *s, const struct ps_event *ev)
 	struct slot *sl = &s->slots[ref % s->cap];
 	sl->h.ref = ref;
 	sl->h.sc = (struct scalars){
-		.time_us = ev->time_us, .pid = ev->pid, .sender_uid = ev->sender_uid, .login_uid = ev->login_uid,
+		.time_us = ev->time_us, .pid = ev->pid, .ppid = ev->ppid, .sender_uid = ev->sender_uid, .login_uid = ev->login_uid,
 		.duration_s = ev->duration_s, .line = ev->line, .src_ip = ev->src_ip, .dst_ip = ev->dst_ip,
 		.src_port = ev->src_port, .dst_port = ev->dst_port, .count = ev->count,
 		.kind = (uint8_t)ev->kind, .outcome = (uint8_t)ev->outcome, .reason = (uint8_t)ev->reason,
@@ -139,6 +141,7 @@ bool ps_samples_get(const struct ps_samples *s, uint32_t ref, struct ps_event *o
 	ps_event_init(out);
 	out->time_us = sc->time_us;
 	out->pid = sc->pid;
+	out->ppid = sc->ppid;
 	out->sender_uid = sc->sender_uid;
 	out->login_uid = sc->login_uid;
 	out->duration_s = sc->duration_s;

@@ -9,8 +9,9 @@ void ps_event_init(struct ps_event *ev)
 	memset(ev, 0, offsetof(struct ps_event, text));
 	ev->time_us = -1;
 	ev->pid = -1;
-	ev->sender_uid = -1;
+	ev->ppid = -1;
 	ev->login_uid = -1;
+	ev->sender_uid = -1;
 	ev->duration_s = -1;
 	ev->src_port = -1;
 	ev->dst_port = -1;
@@ -27,6 +28,7 @@ const char *ps_kind_name(enum ps_kind k)
 		[PS_KIND_COMMAND] = "command",
 		[PS_KIND_PROBE] = "probe",
 		[PS_KIND_ACCOUNT_CHANGE] = "account_change",
+		[PS_KIND_TTY_INPUT] = "tty_input",
 		[PS_KIND_SPOOFED_LOG] = "spoofed_log",
 		[PS_KIND_SOURCE_GAP] = "source_gap",
 		[PS_KIND_LOG_SUPPRESSED] = "log_suppressed",

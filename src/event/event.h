@@ -27,6 +27,7 @@ enum ps_kind {
 	PS_KIND_COMMAND,
 	PS_KIND_PROBE,          /* pre-auth activity without a credential attempt */
 	PS_KIND_ACCOUNT_CHANGE,
+	PS_KIND_TTY_INPUT,      /* keystrokes recorded by the audit system (pam_tty_audit) */
 	/* About the monitoring itself, from the live daemon: */
 	PS_KIND_SPOOFED_LOG,    /* an entry claimed a watched program but was not written by it */
 	PS_KIND_SOURCE_GAP,     /* entries may have been lost (journal vacuumed, file rotated away) */
@@ -108,13 +109,16 @@ struct ps_event {
 	struct ps_str service;  /* normalised: sshd-session → sshd */
 	struct ps_str program;  /* as logged */
 	int64_t pid;            /* -1: unknown */
+	int64_t ppid;           /* audit: the parent process; -1: unknown */
+	struct ps_str exe;      /* audit: the executable that acted (exe=) */
 	int64_t sender_uid;     /* journal _UID of a spoofed entry; -1: unknown */
-	int64_t login_uid;      /* audit login uid of the process that logged it: who logged in, kept
-	                         * across sudo and su (journal _AUDIT_LOGINUID); -1: unknown or unset */
 	struct ps_str sender_exe; /* journal _EXE of a spoofed entry */
 	struct ps_str sender_comm; /* journal _COMM of a spoofed entry */
 	struct ps_str user;     /* the account authenticated or tried; the invoker for sudo/su */
 	struct ps_str target_user;
+	struct ps_str login_user; /* audit: who logged in (auid's name), kept across sudo and su */
+	int64_t login_uid;      /* who logged in, kept across sudo and su: audit's auid, or the journal's
+	                         * _AUDIT_LOGINUID of the process that logged; -1: unknown or unset */
 	struct ps_ip src_ip;
 	int32_t src_port;       /* -1: unknown */
 	struct ps_str src_host; /* remote name that is not an address (rhost=, UseDNS) */
@@ -125,12 +129,14 @@ struct ps_event {
 	struct ps_str tty;
 	struct ps_str cwd;
 	struct ps_str command;
+	struct ps_str input;    /* tty_input: the keystrokes, decoded (never a password, see decode/audit.h) */
 	struct ps_str session;
 	int64_t duration_s;     /* session_close: seconds since session_open; -1: unknown */
 	enum ps_action action;
 	struct ps_str group;
 	struct ps_str actor;    /* who made an account change, as logged */
 	uint32_t count;         /* occurrences this event stands for (>= 1) */
+	struct ps_str audit_type; /* audit: the record type the event came from (USER_AUTH, EXECVE...) */
 	struct ps_str detail;   /* our own words on a monitoring event (never log text) */
 	struct ps_str source;   /* live daemon: "journal" or the followed file */
 	bool ambiguous;         /* attacker text made fields undecidable; they are left out */

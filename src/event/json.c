@@ -47,12 +47,15 @@ void ps_event_write_json(struct ps_out *o, const struct ps_event *ev, unsigned f
 	str_field(o, &first, "service", ev->service);
 	str_field(o, &first, "program", ev->program);
 	int_field(o, &first, "pid", ev->pid);
+	int_field(o, &first, "ppid", ev->ppid);
+	str_field(o, &first, "exe", ev->exe);
 	int_field(o, &first, "sender_uid", ev->sender_uid);
-	int_field(o, &first, "login_uid", ev->login_uid);
 	str_field(o, &first, "sender_exe", ev->sender_exe);
 	str_field(o, &first, "sender_comm", ev->sender_comm);
 	str_field(o, &first, "user", ev->user);
 	str_field(o, &first, "target_user", ev->target_user);
+	str_field(o, &first, "login_user", ev->login_user);
+	int_field(o, &first, "login_uid", ev->login_uid);
 	ip_field(o, &first, "src_ip", &ev->src_ip);
 	int_field(o, &first, "src_port", ev->src_port);
 	str_field(o, &first, "src_host", ev->src_host);
@@ -63,6 +66,7 @@ void ps_event_write_json(struct ps_out *o, const struct ps_event *ev, unsigned f
 	str_field(o, &first, "tty", ev->tty);
 	str_field(o, &first, "cwd", ev->cwd);
 	str_field(o, &first, "command", ev->command);
+	str_field(o, &first, "input", ev->input);
 	str_field(o, &first, "session", ev->session);
 	int_field(o, &first, "duration_s", ev->duration_s);
 	name_field(o, &first, "action", ps_action_name(ev->action));
@@ -70,6 +74,7 @@ void ps_event_write_json(struct ps_out *o, const struct ps_event *ev, unsigned f
 	str_field(o, &first, "actor", ev->actor);
 	if (ev->count > 1)
 		int_field(o, &first, "count", ev->count);
+	str_field(o, &first, "audit_type", ev->audit_type);
 	str_field(o, &first, "detail", ev->detail);
 	if (ev->ambiguous) {
 		KEY(o, &first, "ambiguous");

@@ -48,7 +48,8 @@ static void detail(struct ps_out *o, const struct ps_event *ev)
 {
 	struct { const char *label; struct ps_str v; } parts[] = {
 		{ "", ev->method }, { "key ", ev->key }, { "tty ", ev->tty },
-		{ "cwd ", ev->cwd }, { "cmd ", ev->command }, { "session ", ev->session },
+		{ "cwd ", ev->cwd }, { "cmd ", ev->command }, { "input ", ev->input },
+		{ "login ", ev->login_user }, { "session ", ev->session },
 		{ "group ", ev->group }, { "by ", ev->actor }, { "host ", ev->src_host },
 		{ "", ev->detail }, { "exe ", ev->sender_exe },
 	};

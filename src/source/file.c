@@ -2,8 +2,10 @@
 
 #include <errno.h>
 
+#include "decode/audit.h"
 #include "decode/decode.h"
 #include "decode/frame.h"
+#include "source/audit_feed.h"
 
 struct scan {
 	const char *name;
@@ -12,6 +14,7 @@ struct scan {
 	ps_warn_fn warn;
 	void *arg;
 	struct ps_scan_stats *st;
+	struct ps_audit_feed *audit; /* made at the first audit record */
 };
 
 static int emit(struct scan *s, const struct ps_record *rec)
@@ -28,6 +31,40 @@ static int emit(struct scan *s, const struct ps_record *rec)
 		return 0;
 	s->st->events++;
 	return s->fn(&ev, s->arg);
+}
+
+static int audit_event(const struct ps_event *ev, void *arg)
+{
+	struct scan *s = arg;
+	s->st->events++;
+	return s->fn(ev, s->arg);
+}
+
+static void audit_malformed(const char *name, uint64_t line, const char *what, void *arg)
+{
+	struct scan *s = arg;
+	s->st->malformed++;
+	if (s->warn)
+		s->warn(name, line, what, s->arg);
+}
+
+/* An audit record (audit.log, ausearch --raw): into the feed, which groups them. */
+static int audit_line(struct scan *s, struct ps_str line, uint64_t line_no)
+{
+	int r;
+	if (!s->audit && (r = ps_audit_feed_new(&s->audit, s->name_str, audit_event, audit_malformed, s)) < 0)
+		return r;
+	return ps_audit_feed_line(s->audit, line, line_no, NULL);
+}
+
+static int audit_end(struct scan *s, int ret)
+{
+	if (!s->audit)
+		return ret;
+	int r = ps_audit_feed_flush(s->audit);
+	ps_audit_feed_free(s->audit);
+	s->audit = NULL;
+	return ret < 0 ? ret : r;
 }
 
 static void overlong(struct scan *s, uint64_t line)
@@ -56,6 +93,12 @@ static int scan_lines(struct ps_reader *r, struct scan *s, int64_t ref_time_sec,
 			overlong(s, r->line_no);
 			continue;
 		}
+		uint64_t serial;
+		if (ps_audit_line(line, &serial)) {
+			if ((ret = audit_line(s, line, r->line_no)) < 0)
+				break;
+			continue;
+		}
 		int f = ps_frame_line(&ctx, line, &rec);
 		if (f < 0) {
 			ret = f;
@@ -67,7 +110,7 @@ static int scan_lines(struct ps_reader *r, struct scan *s, int64_t ref_time_sec,
 			break;
 	}
 	ps_frame_ctx_free(&ctx);
-	return ret;
+	return audit_end(s, ret);
 }
 
 /* One binary export field: "NAME\n" + le64 length + data + "\n". */

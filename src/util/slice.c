@@ -106,6 +106,17 @@ struct ps_str ps_take_digits(struct ps_str *s)
 	return d;
 }
 
+int ps_hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
 bool ps_has_byte(struct ps_str s, char c)
 {
 	return s.n > 0 && memchr(s.p, c, s.n) != NULL;

@@ -122,6 +122,8 @@ struct ps_str ps_take_last_token(struct ps_str *s);
 struct ps_str ps_take_digits(struct ps_str *s);
 
 bool ps_has_byte(struct ps_str s, char c);
+/* The value of a hexadecimal digit (either case), or -1. */
+int ps_hex_digit(char c);
 bool ps_all_digits(struct ps_str s);
 struct ps_str ps_trim_spaces(struct ps_str s);
 

@@ -26,17 +26,6 @@ void ps_tsv_put_i64(struct ps_out *o, int64_t v)
 	ps_out_i64(o, v);
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 bool ps_tsv_take(struct ps_str *line, char *buf, size_t size, struct ps_str *field)
 {
 	if (!line->p)
@@ -48,8 +37,8 @@ bool ps_tsv_take(struct ps_str *line, char *buf, size_t size, struct ps_str *fie
 	for (size_t i = 0; i < n; i++) {
 		char c = line->p[i];
 		if (c == '%') {
-			int hi = i + 2 < n ? hexval(line->p[i + 1]) : -1;
-			int lo = hi >= 0 ? hexval(line->p[i + 2]) : -1;
+			int hi = i + 2 < n ? ps_hex_digit(line->p[i + 1]) : -1;
+			int lo = hi >= 0 ? ps_hex_digit(line->p[i + 2]) : -1;
 			if (lo < 0)
 				return false;
 			c = (char)(hi << 4 | lo);

@@ -19,4 +19,7 @@
  */
 size_t ps_utf8_seq(const unsigned char *p, size_t n, uint32_t *cp);
 
+/* Write cp (at most U+10FFFF, not a surrogate) as UTF-8 at o (room for 4); returns its length. */
+size_t ps_utf8_put(uint32_t cp, char *o);
+
 #endif

@@ -16,9 +16,11 @@ import sys
 KNOWN = {"type", "time", "host", "kind", "outcome", "reason", "service", "program", "pid",
          "user", "target_user", "src_ip", "src_port", "src_host", "dst_ip", "dst_port",
          "method", "key", "tty", "cwd", "command", "session", "action", "group", "actor",
-         "count", "ambiguous", "file", "line", "message"}
+         "count", "ambiguous", "file", "line", "message", "ppid", "exe", "login_user",
+         "login_uid", "input", "audit_type", "detail", "source", "sender_uid", "sender_exe",
+         "sender_comm", "duration_s"}
 KINDS = {"auth_success", "auth_failure", "session_open", "session_close", "command",
-         "probe", "account_change"}
+         "probe", "account_change", "tty_input"}
 ALERT_KNOWN = {"type", "rule", "severity", "update", "time", "host", "summary", "src_ip", "subnet",
                "user", "service", "count", "window_s", "first_seen", "last_seen", "mitre", "events"}
 ALERT_REQUIRED = {"type", "rule", "severity", "summary", "count", "mitre", "events"}

@@ -5,8 +5,10 @@
 #   so live tests run one at a time.
 # make_test_users: psl_alice and psl_bob with password $pw; psl_alice may
 #   sudo /usr/bin/id; psl_bob logs in with the key $TMP/userkey.
-# start_test_sshd PORT: sshd on 127.0.0.1:PORT with its own config, host
-#   key and pid file; ssh_opts holds the client options for it.
+# start_test_sshd PORT [NAME]: sshd on 127.0.0.1:PORT with its own config,
+#   host key and pid file; ssh_opts holds the client options for it. With
+#   NAME, sshd runs under that program name, and OpenSSH then uses the PAM
+#   service NAME (/etc/pam.d/NAME) instead of the system's sshd stack.
 
 pw='Psl-Test-Pw-7'
 
@@ -34,8 +36,12 @@ make_test_users() {
 }
 
 start_test_sshd() {
-	local port=$1 dir=$TMP/sshd-$1
+	local port=$1 dir=$TMP/sshd-$1 exe=/usr/sbin/sshd
 	mkdir -p /run/sshd $dir
+	if [ -n "${2:-}" ]; then
+		exe=$dir/$2
+		ln -s /usr/sbin/sshd $exe
+	fi
 	ssh-keygen -q -t ed25519 -N '' -f $dir/hostkey
 	cat > $dir/sshd_config <<CFG
 Port $port
@@ -48,12 +54,24 @@ KbdInteractiveAuthentication no
 PermitRootLogin no
 LogLevel VERBOSE
 CFG
-	/usr/sbin/sshd -f $dir/sshd_config
+	$exe -f $dir/sshd_config
 	at_exit "kill \$(cat $dir/sshd.pid) 2> /dev/null"
 	for _ in $(seq 50); do [ -s $dir/sshd.pid ] && break; sleep 0.1; done
 	ssh_opts=(-p $port -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR
 		-o ConnectTimeout=5 -o NumberOfPasswordPrompts=1)
 	test -s $dir/sshd.pid
+}
+
+# run_daemon CONF: pamsignal run -c CONF in the background (pid in $dpid,
+#   stdout appended to $TMP/stdout, stderr to $TMP/stderr, emptied first),
+#   returning once it says it is monitoring. The caller kills it at exit.
+run_daemon() {
+	: > $TMP/stderr
+	"$PAMSIGNAL" run -c "$1" >> $TMP/stdout 2>> $TMP/stderr &
+	dpid=$!
+	for _ in $(seq 100); do grep -q 'monitoring' $TMP/stderr && return 0; sleep 0.1; done
+	cat $TMP/stderr
+	return 1
 }
 
 # su reads the password from a terminal: give it one. su_with_pty FROM TO PASSWORD

@@ -5,11 +5,13 @@
 #  - three wrong passwords, SIGTERM, restart, three more: exactly one
 #    brute_force alert, raised at the fifth attempt, across the restart;
 #  - the right password from the same source: success_after_failures;
-#  - the alerts are JSON lines of the event log and rows of the terminal.
+#  - the alerts are JSON lines of the event log, rows of the terminal, and
+#    webhook requests to a receiver on loopback (alert delivery).
 # Starts what is not running and puts the machine back as it was.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/journal.sh"
 . "$(dirname "$0")/machine.sh"
+. "$(dirname "$0")/deliver_lib.sh"
 WAIT="python3 $PS_SOURCE_ROOT/tests/e2e/waitevent.py"
 
 if [ "$(id -u)" != 0 ]; then
@@ -24,6 +26,9 @@ make_test_users
 start_test_sshd 2294
 check "sshd started" test $? -eq 0
 
+port=$(free_port)
+start_receiver hook $port
+check "webhook receiver listening" test $? -eq 0
 LOG=$TMP/log/events.jsonl
 cat > $TMP/pamsignal.conf <<CFG
 [general]
@@ -37,6 +42,12 @@ enabled = no
 
 [output.eventlog]
 path = $LOG
+
+[channel.hook]
+type = webhook
+url = http://127.0.0.1:$port/hook
+min_severity = high
+rate_limit = none
 CFG
 
 dpid=
@@ -90,6 +101,14 @@ wait_for "then success_after_failures, critical" \
 	'{"type":"alert","rule":"success_after_failures","src_ip":"127.0.0.1","user":"psl_alice","severity":"critical"}' \
 	--count 1 --exact
 check "alerts are on the terminal too" grep -q "success_after_failures" $TMP/stdout
+delivered() { # RULE: alerts of RULE the webhook received
+	requests hook /hook | python3 -c '
+import json, sys
+print(sum(1 for l in sys.stdin if json.loads(json.loads(l)["text"]).get("rule") == sys.argv[1]))' "$1"
+}
+for _ in $(seq 50); do [ "$(delivered success_after_failures)" -ge 1 ] && break; sleep 0.2; done
+check "the webhook got the brute_force alert once" test "$(delivered brute_force)" -eq 1
+check "and the success_after_failures alert" test "$(delivered success_after_failures)" -eq 1
 stop_daemon
 check "SIGTERM exits 0 again" test $? -eq 0
 check "every line of the event log is JSON" python3 -c '

@@ -64,6 +64,9 @@ enabled = $2
 enabled = $3
 paths = ${4:-/nonexistent}
 
+[source.audit]
+enabled = no
+
 [output.eventlog]
 path = $1/log/events.jsonl
 max_size = 1G

@@ -2,8 +2,10 @@
  * libFuzzer targets. This file is compiled once per target with
  * -DPS_FUZZ_<NAME>: one per decoder (the input is a message from that
  * program), one per framing (the input is a line or a whole export
- * stream), and "scan" for the whole pipeline, detection included (every
- * alert written, the state saved and loaded back).
+ * stream), "audit" (audit records through libauparse and the mapping to
+ * events: a stream of lines, as in audit.log), and "scan" for the whole
+ * pipeline, detection included (every alert written, the state saved and
+ * loaded back).
  *
  * Beyond "no crash, no leak", every target checks the output contract:
  * whatever the input, JSON and terminal output are valid UTF-8 and carry
@@ -172,7 +174,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	free(line);
 	return 0;
 }
-#elif defined(PS_FUZZ_JOURNAL_EXPORT) || defined(PS_FUZZ_SCAN)
+#elif defined(PS_FUZZ_JOURNAL_EXPORT) || defined(PS_FUZZ_SCAN) || defined(PS_FUZZ_AUDIT)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct ps_reader r;
@@ -198,6 +200,36 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ps_file_scan(&r, "fuzz", 1798675200, on_event, NULL, NULL, &st);
 #endif
 	ps_reader_close(&r);
+	return 0;
+}
+#elif defined(PS_FUZZ_ALERT_JSON)
+/*
+ * The delivery input: one JSON object text. Whatever it is, the reader
+ * stays in bounds, and an accepted item renders for every channel into
+ * requests whose headers carry no CR, LF or other control characters.
+ */
+#include "sink/deliver/channels.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct ps_item a;
+	if (ps_item_parse(&a, (const char *)data, size) < 0)
+		return 0;
+	static char *to[] = { "root@example.org", NULL };
+	struct ps_channel_config ch = { .name = "f", .url = "http://127.0.0.1:9", .token = "t", .chat_id = "1",
+					.topic = "t", .from = "a@example.org", .to = to, .signing_key = "k",
+					.signing_key_len = 1 };
+	struct ps_msg m = { .ch = &ch, .alert = &a, .id = a.id, .severity = a.severity };
+	for (int t = PS_CH_WEBHOOK; t <= PS_CH_EMAIL; t++) {
+		struct ps_request req;
+		ch.type = (enum ps_channel_type)t;
+		assert(ps_channel_request(&m, 0, &req) == 0);
+		for (struct curl_slist *h = req.headers; h; h = h->next)
+			for (const char *c = h->data; *c; c++)
+				assert((unsigned char)*c >= 0x20 && *c != 0x7f);
+		ps_request_free(&req);
+	}
+	ps_item_free(&a);
 	return 0;
 }
 #else

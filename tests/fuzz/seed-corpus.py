@@ -54,6 +54,20 @@ def inputs(directory=DATA, only=None):
                 yield line[2:].encode("utf-8")
 
 
+def audit_blocks():
+    """Each case of audit.txt: its consecutive "<" lines, one input."""
+    block = []
+    for line in open(os.path.join(DATA, "audit.txt"), encoding="utf-8"):
+        line = line.rstrip("\n")
+        if line.startswith("<x "):
+            block.append(unescape(line[3:]))
+        elif line.startswith("< "):
+            block.append(line[2:].encode("utf-8"))
+        elif block:
+            yield b"\n".join(block) + b"\n"
+            block = []
+
+
 def put(target, data):
     d = os.path.join(CORPUS, target)
     os.makedirs(d, exist_ok=True)
@@ -93,11 +107,17 @@ def main():
             put("rfc5424", line)
         elif line.startswith(b"{"):
             put("journal_json", line)
+        elif line.startswith(b"type=") or line.startswith(b"node="):
+            pass  # audit records: whole events, below
         elif line[:4].isdigit():
             put("syslog", line)
     put("journal_export", export)
     put("journal_export", export_entry([(b"MESSAGE", b"Invalid user a\nb from 192.0.2.1 port 1"),
                                         (b"SYSLOG_IDENTIFIER", b"sshd")]))
+    blocks = list(audit_blocks())
+    for b in blocks:
+        put("audit", b)
+    put("audit", b"".join(blocks))
     put("scan", b"\n".join(lines) + b"\n")
     put("scan", b"__CURSOR=x\n" + export)
     for i in range(0, len(lines), 40):

@@ -1,0 +1,87 @@
+#include "sink/deliver/escape.h"
+
+#include <openssl/evp.h>
+#include <string.h>
+
+void ps_esc_plain(struct ps_out *o, struct ps_str s)
+{
+	ps_out_str(o, s);
+}
+
+/* s with each byte in map replaced by its entity. */
+static void entities(struct ps_out *o, struct ps_str s, const char *chars, const char *const *ents)
+{
+	size_t run = 0;
+	for (size_t i = 0; i < s.n; i++) {
+		const char *k = s.p[i] ? strchr(chars, s.p[i]) : NULL;
+		if (!k)
+			continue;
+		ps_out_put(o, s.p + run, i - run);
+		ps_out_puts(o, ents[k - chars]);
+		run = i + 1;
+	}
+	ps_out_put(o, s.p + run, s.n - run);
+}
+
+void ps_esc_html(struct ps_out *o, struct ps_str s)
+{
+	static const char *const e[] = { "&amp;", "&lt;", "&gt;", "&quot;" };
+	entities(o, s, "&<>\"", e);
+}
+
+void ps_esc_mrkdwn(struct ps_out *o, struct ps_str s)
+{
+	static const char *const e[] = { "&amp;", "&lt;", "&gt;" };
+	entities(o, s, "&<>", e);
+}
+
+void ps_esc_markdown(struct ps_out *o, struct ps_str s)
+{
+	/* The punctuation that starts or ends markup inside a line (values
+	 * never start one: they follow a label, and hold no raw newline), and
+	 * '@' so that "@everyone" is not even written as a mention. */
+	static const char special[] = "\\*_~`|<>[]()#@";
+	for (size_t i = 0; i < s.n; i++) {
+		if (s.p[i] && strchr(special, s.p[i]))
+			ps_out_putc(o, '\\');
+		ps_out_putc(o, s.p[i]);
+	}
+}
+
+void ps_out_base64(struct ps_out *o, const void *p, size_t n)
+{
+	const unsigned char *in = p;
+	unsigned char buf[4 * 48 / 3 + 1];
+	/* 48 bytes at a time: whole base64 quanta, no padding in between. */
+	for (size_t i = 0; i < n; i += 48) {
+		size_t k = n - i < 48 ? n - i : 48;
+		int len = EVP_EncodeBlock(buf, in + i, (int)k);
+		ps_out_put(o, buf, (size_t)len);
+	}
+}
+
+void ps_esc_header(struct ps_out *o, struct ps_str s, const char *fold)
+{
+	bool ascii = true;
+	for (size_t i = 0; i < s.n && ascii; i++)
+		ascii = (unsigned char)s.p[i] >= 0x20 && (unsigned char)s.p[i] < 0x7f;
+	/* "=?" could be read as the start of an encoded word: encode then too. */
+	if (ascii && ps_find(s, "=?") < 0) {
+		ps_out_str(o, s);
+		return;
+	}
+	/* 45 bytes → 60 base64 characters + 12 of "=?UTF-8?B?" "?=" = 72 <= 75 (RFC 2047 §2),
+	 * cut only between UTF-8 sequences (§5: each word decodes on its own). */
+	size_t i = 0;
+	while (i < s.n) {
+		size_t end = i + 45 < s.n ? i + 45 : s.n;
+		while (end < s.n && end > i + 1 && ((unsigned char)s.p[end] & 0xc0) == 0x80)
+			end--;
+		if (i)
+			ps_out_puts(o, fold);
+		ps_out_puts(o, "=?UTF-8?B?");
+		ps_out_base64(o, s.p + i, end - i);
+		ps_out_puts(o, "?=");
+		i = end;
+	}
+}

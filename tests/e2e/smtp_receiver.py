@@ -1,0 +1,32 @@
+#!/usr/bin/env python3
+"""A test SMTP receiver (aiosmtpd) on 127.0.0.1 that requires STARTTLS and
+writes each message, as received, to DIR/N.eml. Prints "listening PORT"."""
+import os, ssl, sys, time
+from aiosmtpd.controller import Controller
+
+port, cert, key, outdir = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
+
+
+class Handler:
+    n = 0
+
+    async def handle_DATA(self, server, session, envelope):
+        Handler.n += 1
+        with open(os.path.join(outdir, f"{Handler.n}.eml"), "wb") as f:
+            f.write(b"X-Envelope-From: " + envelope.mail_from.encode() + b"\r\n")
+            f.write(b"X-Envelope-To: " + ",".join(envelope.rcpt_tos).encode() + b"\r\n")
+            f.write(b"X-TLS: " + (b"yes" if session.ssl else b"no") + b"\r\n")
+            f.write(envelope.original_content)
+        return "250 OK queued as test"
+
+
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+ctx.load_cert_chain(cert, key)
+c = Controller(Handler(), hostname="127.0.0.1", port=port, tls_context=ctx, require_starttls=True)
+c.start()
+print("listening", port, flush=True)
+try:
+    while True:
+        time.sleep(3600)
+finally:
+    c.stop()
