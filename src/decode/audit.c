@@ -501,7 +501,9 @@ int ps_audit_map(auparse_state_t *au, struct ps_audit_text *t, struct ps_event *
 		return 0;
 	const au_event_t *e = auparse_get_timestamp(au);
 	if (e) {
-		ev->time_us = (int64_t)e->sec * 1000000 + (int64_t)e->milli * 1000;
+		/* The stamp is parsed from the record's text: any number at all. */
+		if ((uint64_t)e->sec <= (uint64_t)(INT64_MAX / 1000000 - 1) && e->milli < 1000)
+			ev->time_us = (int64_t)e->sec * 1000000 + (int64_t)e->milli * 1000;
 		if (e->host)
 			ev->host = put(t, e->host, strlen(e->host));
 	}
