@@ -87,9 +87,9 @@ wait_for "sudo session closes with the invoker" '{"kind":"session_close","servic
 # sudo inside an ssh login: journald's _AUDIT_LOGINUID (set by pam_loginuid
 # at the login) names who logged in, kept across sudo.
 sshpass -p "$pw" ssh "${ssh_opts[@]}" -o PubkeyAuthentication=no psl_alice@127.0.0.1 \
-	"echo '$pw' | sudo -S -p '' /usr/bin/true"
+	"echo '$pw' | sudo -S -k -p '' /usr/bin/id" > /dev/null
 wait_for "sudo inside an ssh login carries the login's uid" \
-	'{"kind":"command","service":"sudo","user":"psl_alice","command":"/usr/bin/true","login_uid":'"$(id -u psl_alice)"'}'
+	'{"kind":"command","service":"sudo","user":"psl_alice","command":"/usr/bin/id","login_uid":'"$(id -u psl_alice)"'}'
 wait_for "the ssh login's own session_close carries it too" \
 	'{"kind":"session_close","service":"sshd","user":"psl_alice","login_uid":'"$(id -u psl_alice)"'}'
 runuser -u psl_bob -- sh -c "echo '$pw' | sudo -S -k -p '' /usr/bin/id" > /dev/null 2>&1
