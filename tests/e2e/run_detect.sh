@@ -51,14 +51,7 @@ rate_limit = none
 CFG
 
 dpid=
-start_daemon() {
-	: > $TMP/stderr
-	"$PAMSIGNAL" run -c $TMP/pamsignal.conf >> $TMP/stdout 2>> $TMP/stderr &
-	dpid=$!
-	for _ in $(seq 100); do grep -q 'monitoring' $TMP/stderr && return 0; sleep 0.1; done
-	cat $TMP/stderr
-	return 1
-}
+start_daemon() { run_daemon $TMP/pamsignal.conf; }
 stop_daemon() {
 	kill -TERM $dpid
 	wait $dpid
