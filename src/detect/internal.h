@@ -245,6 +245,12 @@ void ps_det_save_history(struct ps_out *o, const struct rule_rt *r, const void *
 /* The rest of a "history" line; NULL, or what is wrong with it. */
 const char *ps_det_load_history(struct ps_detector *d, struct rule_rt *r, struct ps_det_line *l);
 
+/* sshd connections with an attempt announced but not yet decided (attempt.c):
+ * "conn" lines, so that a restart between a connection's lines does not
+ * count its attempt twice. */
+void ps_det_save_conns(struct ps_out *o, const struct ps_detector *d);
+const char *ps_det_load_conn(struct ps_detector *d, struct ps_det_line *l);
+
 /* Per rule: its table layout, MITRE ids and sentence (set up by each family). */
 void ps_det_setup_guessing(struct ps_detector *d);
 void ps_det_setup_spraying(struct ps_detector *d);
