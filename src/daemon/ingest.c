@@ -17,7 +17,7 @@ void ps_emit(struct daemon *d, struct ps_event *ev)
 	/*
 	 * Audit events already carry their session (ses=) and are not folded
 	 * into the journal's by pid: one login then shows in both, told apart
-	 * by audit_type, until detection learns to pair them.
+	 * by audit_type; the rules count it once (detect/views.c).
 	 */
 	if (!ps_set(ev->audit_type) && !ps_session_apply(d->sessions, ev)) {
 		d->n.folded++;

@@ -85,7 +85,12 @@ static uint32_t sshd_attempt(struct ps_detector *d, const struct ps_event *ev, i
 	enum { ANNOUNCE, VERDICT, FAILED } what;
 	if (!ev->src_ip.family || from_pam_module(ev))
 		return 0;
-	if (ps_set(ev->method)) {
+	if (ps_det_secondary(ev)) {
+		/* No sshd log for this host (views.c): its audit records are the
+		 * attempt's. PAM's (USER_AUTH, USER_ACCT, the PAM module) is the
+		 * verdict from inside, sshd's own USER_LOGIN res=failed the last word. */
+		what = ps_eq_lit(ev->audit_type, "USER_LOGIN") ? FAILED : VERDICT;
+	} else if (ps_set(ev->method)) {
 		if (ev->reason == PS_REASON_BAD_KEY || ps_eq_lit(ev->method, "publickey") ||
 		    ps_eq_lit(ev->method, "hostbased"))
 			return 0;

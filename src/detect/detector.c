@@ -173,6 +173,13 @@ static void expire(struct ps_detector *d, int64_t now, size_t max)
 			ps_det_expire(&d->rules[i], now, max);
 }
 
+/* An sshd login is recorded by sshd (its log line, or its audit USER_LOGIN);
+ * the PAM authentication inside it is a step, not a second login. */
+static bool pam_step_of_sshd_login(const struct ps_event *ev)
+{
+	return ps_det_secondary(ev) && ps_eq_lit(ev->service, "sshd") && !ps_eq_lit(ev->audit_type, "USER_LOGIN");
+}
+
 static void begin(struct ps_detector *d, const struct ps_event *ev, ps_alert_fn fn, void *arg)
 {
 	d->cur = ev;
@@ -194,8 +201,10 @@ int ps_detector_feed(struct ps_detector *d, const struct ps_event *ev, ps_alert_
 	if (now > d->clock_us)
 		d->clock_us = now;
 	d->events++;
-	if (allowlisted(d, ev))
+	if (allowlisted(d, ev) || ps_det_corroborates(d, ev)) {
+		d->cur = NULL;
 		return d->fn_err;
+	}
 	uint32_t attempts;
 	switch (ev->kind) {
 	case PS_KIND_AUTH_FAILURE:
@@ -206,6 +215,8 @@ int ps_detector_feed(struct ps_detector *d, const struct ps_event *ev, ps_alert_
 		ps_det_privilege(d, ev, now, attempts);
 		break;
 	case PS_KIND_AUTH_SUCCESS:
+		if (pam_step_of_sshd_login(ev))
+			break;
 		ps_det_compromise(d, ev, now, 0);
 		ps_det_logins(d, ev, now);
 		ps_det_new_source(d, ev, now);

@@ -127,6 +127,8 @@ struct rule_rt {
 	describe_fn describe;
 };
 
+#define PS_DET_VIEWS 1024
+
 struct ps_detector {
 	struct ps_sipkey sip;
 	struct rule_rt rules[PS_RULE__COUNT];
@@ -157,6 +159,11 @@ struct ps_detector {
 	struct ip_key last_src;     /* family 0: none */
 	uint64_t last_src_hash;
 	int64_t next_expiry_us;
+	/* Hosts whose programs' own log lines have been seen (views.c): a
+	 * direct-mapped set of host hashes; a collision forgets a host. */
+	uint64_t views[PS_DET_VIEWS];
+	bool any_view;              /* some host's program logs have been seen */
+	bool program_logs;          /* the caller feeds every host's program logs */
 	ps_alert_fn fn;
 	void *fn_arg;
 	int fn_err;
@@ -214,6 +221,15 @@ uint32_t ps_det_attempts(struct ps_detector *d, const struct ps_event *ev, int64
 size_t ps_det_conn_entry_cost(void);
 void ps_det_conns_expire(struct ps_detector *d, int64_t now, size_t max);
 int ps_det_conns_new(struct ps_detector *d, size_t cap);
+
+/* ---- views.c: one fact, several records ---- */
+
+/* An audit or PAM-module record (not a program's own log line). */
+bool ps_det_secondary(const struct ps_event *ev);
+/* ev is an audit or PAM-module record of a program whose own log line
+ * for the same fact reaches the detector: the rules leave it out. Also
+ * notes, from a program's own line, that its host's logs reach us. */
+bool ps_det_corroborates(struct ps_detector *d, const struct ps_event *ev);
 
 /* ---- the rule families: feed one event (each checks kind and fields) ---- */
 

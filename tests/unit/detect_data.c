@@ -21,6 +21,8 @@
  *   flush                end of input: final updates
  *   tick TIME            let time pass (RFC 3339) without events
  *   restart              save the state, start a new detector, load it
+ *   program_logs         the caller feeds every host's program logs
+ *                        (ps_detector_set_program_logs), kept across restart
  *   evicted              some table must have evicted an entry by now
  *   maxrss MB            the process's peak RSS must be below MB (skipped
  *                        under sanitizers, which inflate it)
@@ -43,10 +45,12 @@
 #include <cmocka.h>
 
 #include "config/config.h"
+#include "decode/audit.h"
 #include "decode/decode.h"
 #include "decode/frame.h"
 #include "detect/detect.h"
 #include "event/json.h"
+#include "source/audit_feed.h"
 #include "util/timeconv.h"
 #include "unescape.h"
 
@@ -64,6 +68,11 @@ struct run {
 	char *pending[MAX_ALERTS];
 	unsigned n_pending, n_dropped;
 	struct ps_out json;
+	bool program_logs;
+	/* Audit records (< type=...) go through libauparse's feed, which hands
+	 * an event over once its records are complete: at the next other line. */
+	struct ps_audit_feed *audit;
+	uint64_t audit_serial;
 };
 
 /* value as a token: bare when it has no space, quote or control byte;
@@ -206,6 +215,7 @@ static struct ps_detector *new_detector(struct run *r)
 	struct ps_detector *d;
 	assert_int_equal(ps_detector_new(&cfg, &d), 0);
 	ps_config_free(&cfg);
+	ps_detector_set_program_logs(d, r->program_logs);
 	return d;
 }
 
@@ -216,9 +226,36 @@ static struct ps_detector *detector(struct run *r)
 	return r->det;
 }
 
+static int audit_event(const struct ps_event *ev, void *arg)
+{
+	struct run *r = arg;
+	ps_detector_feed(detector(r), ev, on_alert, r);
+	return 0;
+}
+
+/* The audit event in progress is complete unless line continues it. */
+static void audit_settle(struct run *r, const char *line, size_t n)
+{
+	uint64_t serial;
+	if (!r->audit)
+		return;
+	if (n > 2 && strncmp(line, "< ", 2) == 0 && ps_audit_line(ps_str(line + 2, n - 2), &serial) &&
+	    serial == r->audit_serial)
+		return;
+	ps_audit_feed_flush(r->audit);
+	ps_audit_feed_free(r->audit);
+	r->audit = NULL;
+}
+
 static void feed(struct run *r, struct ps_str line)
 {
 	struct ps_record rec;
+	if (ps_audit_line(line, &r->audit_serial)) {
+		if (!r->audit)
+			assert_int_equal(ps_audit_feed_new(&r->audit, PS_LIT("audit.log"), audit_event, NULL, r), 0);
+		ps_audit_feed_line(r->audit, line, r->lineno, NULL);
+		return;
+	}
 	struct ps_event ev;
 	assert_true(ps_frame_line(&r->frame, line, &rec) >= 0);
 	if (ps_decode(&rec, &ev) <= 0)
@@ -414,12 +451,14 @@ static void end_scenario(struct run *r)
 	ps_detector_free(r->det);
 	r->det = NULL;
 	r->config_len = 0;
+	r->program_logs = false;
 	ps_frame_ctx_free(&r->frame);
 	ps_frame_ctx_init(&r->frame, 1798675200); /* 2026-12-31T00:00:00Z */
 }
 
 static void directive(struct run *r, char *line, size_t n)
 {
+	audit_settle(r, line, n);
 	if (line[0] == '>') {
 		expect(r, line + 1);
 		return;
@@ -452,6 +491,9 @@ static void directive(struct run *r, char *line, size_t n)
 		ps_detector_tick(detector(r), us, on_alert, r);
 	} else if (strcmp(line, "restart") == 0) {
 		restart(r);
+	} else if (strcmp(line, "program_logs") == 0) {
+		r->program_logs = true;
+		ps_detector_set_program_logs(detector(r), true);
 	} else if (strcmp(line, "evicted") == 0) {
 		struct ps_detector_stats st;
 		ps_detector_stats(detector(r), &st);
@@ -502,6 +544,7 @@ static void run_file(void **state)
 			directive(r, line, (size_t)n);
 		scenarios += strncmp(line, "= ", 2) == 0;
 	}
+	audit_settle(r, "", 0);
 	end_scenario(r);
 	free(line);
 	fclose(f);
