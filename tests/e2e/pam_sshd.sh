@@ -85,7 +85,12 @@ at_exit "rm -f /etc/pam.d/$SERVICE"
 check "the test stack holds three pamsignal lines" test "$(grep -c "$MODULE" /etc/pam.d/$SERVICE)" -eq 3
 
 make_test_users
-start_test_sshd 2296 $SERVICE
+# An ASan build's module needs the sanitizer's runtime loaded before it (sshd has none).
+if ldd "$MODULE" | grep -q libasan; then
+	LD_PRELOAD=$(gcc -print-file-name=libasan.so) ASAN_OPTIONS=detect_leaks=0 start_test_sshd 2296 $SERVICE
+else
+	start_test_sshd 2296 $SERVICE
+fi
 check "sshd started as $SERVICE" test $? -eq 0
 
 LOG=$TMP/events.jsonl
