@@ -28,6 +28,7 @@
 #   LOGINS=300  whole logins per row        EXEC_N=200  calls for the pam_exec row
 set -u
 root=$(cd "$(dirname "$0")/.." && pwd)
+. "$root/tests/e2e/pam_lib.sh"
 BUILD=${BUILD:-$([ -x "$root/build-release/pamsignal" ] && echo "$root/build-release" || echo "$root/build")}
 N=${N:-1000}
 RUNS=${RUNS:-5}
@@ -56,23 +57,8 @@ echo 'session required pam_permit.so' > $SVC/base
 printf 'session required pam_permit.so\nsession optional %s socket=%s\n' "$MODULE" "$SOCK" > $SVC/module
 printf 'session required pam_permit.so\nsession optional pam_exec.so seteuid quiet %s pam-hook -s %s\n' \
 	"$PAMSIGNAL" "$SOCK" > $SVC/exec
-cat > $TMP/pamsignal.conf <<CFG
-[general]
-state_dir = $TMP/state
-[source.journal]
-enabled = no
-[source.file]
-enabled = no
-[source.audit]
-enabled = no
-[source.pam]
-enabled = yes
-socket = $SOCK
-[output.eventlog]
-path = $TMP/events.jsonl
-[output.stdout]
-enabled = no
-CFG
+pam_config $TMP/pamsignal.conf $SOCK $TMP/events.jsonl
+printf '[output.stdout]\nenabled = no\n' >> $TMP/pamsignal.conf
 
 start_daemon() {
 	"$PAMSIGNAL" run -c $TMP/pamsignal.conf 2> $TMP/stderr &

@@ -15,6 +15,7 @@
 # and no event; a non-root sender cannot claim uid 0; malformed datagrams
 # counted; pamsignal pam-hook run by the real pam_exec.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/pam_lib.sh"
 WAIT="python3 $PS_SOURCE_ROOT/tests/e2e/waitevent.py"
 JC="python3 $PS_SOURCE_ROOT/tests/e2e/jsoncheck.py"
 MODULE=${PS_BUILD_ROOT:-$PS_SOURCE_ROOT/build}/src/pam/pam_pamsignal.so
@@ -79,10 +80,7 @@ EOF
 
 # An ASan build's module needs the sanitizer's runtime loaded first, and
 # pam_wrapper without RTLD_DEEPBIND, which the sanitizers refuse.
-preload=$WRAPPER
-if ldd "$MODULE" | grep -q libasan; then
-	preload="$(gcc -print-file-name=libasan.so) $WRAPPER"
-fi
+preload="$(pam_asan_preload "$MODULE") $WRAPPER"
 pt() { # pt [pamtester args...]: pamtester on our service files
 	LD_PRELOAD="$preload" PAM_WRAPPER=1 PAM_WRAPPER_SERVICE_DIR=$SVC PAM_WRAPPER_DISABLE_DEEPBIND=1 \
 		ASAN_OPTIONS=detect_leaks=0 timeout 60 pamtester "$@"
@@ -96,21 +94,7 @@ check "... and calls no name lookup, logging, allocation or prompt" \
 	bash -c "! grep -qE '^(getaddrinfo|gethostby.*|getnameinfo|getpw.*|syslog|vsyslog|openlog|pam_syslog|pam_vsyslog|malloc|calloc|realloc|pam_get_user|pam_get_authtok|pam_prompt|connect|fopen|open)$' <<< '$imports'"
 check "... and its source never names the auth token" bash -c "! grep -q AUTHTOK $PS_SOURCE_ROOT/src/pam/*.c"
 
-cat > $TMP/pamsignal.conf <<CFG
-[general]
-state_dir = $TMP/state
-[source.journal]
-enabled = no
-[source.file]
-enabled = no
-[source.audit]
-enabled = no
-[source.pam]
-enabled = yes
-socket = $SOCK
-[output.eventlog]
-path = $LOG
-CFG
+pam_config $TMP/pamsignal.conf $SOCK $LOG
 # The daemon's STATUS= lines, as systemd would get them.
 python3 - $TMP/notify > $TMP/status 2>&1 <<'PY' &
 import os, socket, sys

@@ -18,6 +18,7 @@
 # are kept; nothing else is reported.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/machine.sh"
+. "$(dirname "$0")/pam_lib.sh"
 WAIT="python3 $PS_SOURCE_ROOT/tests/e2e/waitevent.py"
 JC="python3 $PS_SOURCE_ROOT/tests/e2e/jsoncheck.py"
 MODULE=${PS_BUILD_ROOT:-$PS_SOURCE_ROOT/build}/src/pam/pam_pamsignal.so
@@ -86,29 +87,16 @@ check "the test stack holds three pamsignal lines" test "$(grep -c "$MODULE" /et
 
 make_test_users
 # An ASan build's module needs the sanitizer's runtime loaded before it (sshd has none).
-if ldd "$MODULE" | grep -q libasan; then
-	LD_PRELOAD=$(gcc -print-file-name=libasan.so) ASAN_OPTIONS=detect_leaks=0 start_test_sshd 2296 $SERVICE
+asan=$(pam_asan_preload "$MODULE")
+if [ -n "$asan" ]; then
+	LD_PRELOAD=$asan ASAN_OPTIONS=detect_leaks=0 start_test_sshd 2296 $SERVICE
 else
 	start_test_sshd 2296 $SERVICE
 fi
 check "sshd started as $SERVICE" test $? -eq 0
 
 LOG=$TMP/events.jsonl
-cat > $TMP/pamsignal.conf <<CFG
-[general]
-state_dir = $TMP/state
-[source.journal]
-enabled = no
-[source.file]
-enabled = no
-[source.audit]
-enabled = no
-[source.pam]
-enabled = yes
-socket = $SOCK
-[output.eventlog]
-path = $LOG
-CFG
+pam_config $TMP/pamsignal.conf $SOCK $LOG
 dpid=
 at_exit '[ -n "$dpid" ] && kill -9 $dpid 2> /dev/null'
 run_daemon $TMP/pamsignal.conf
