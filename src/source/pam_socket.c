@@ -20,24 +20,32 @@
 #include "source/pam_socket.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* path's directory, in dir; false for one that is "/". */
+static bool dir_of(const char *path, char dir[sizeof(((struct sockaddr_un *)0)->sun_path)])
+{
+	snprintf(dir, sizeof(((struct sockaddr_un *)0)->sun_path), "%s", path);
+	char *slash = strrchr(dir, '/');
+	if (!slash || slash == dir)
+		return false;
+	*slash = '\0';
+	return true;
+}
+
+/* 1: made path's directory, 0: it was there, or -errno. */
 static int make_dir_of(const char *path)
 {
 	char dir[sizeof(((struct sockaddr_un *)0)->sun_path)];
-	snprintf(dir, sizeof(dir), "%s", path);
-	char *slash = strrchr(dir, '/');
-	if (!slash || slash == dir)
+	if (!dir_of(path, dir))
 		return 0;
-	*slash = '\0';
-	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
-		return -errno;
-	return 0;
+	if (mkdir(dir, 0755) == 0)
+		return 1;
+	return errno == EEXIST ? 0 : -errno;
 }
 
 /* 1: a process is bound to the socket file at sa; 0: nobody (a leftover); or -errno. */
@@ -56,7 +64,9 @@ int ps_pam_socket_open(struct ps_pam_socket *s, const char *path)
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	struct stat st;
 	int r, one = 1;
+	bool bound = false;
 
+	memset(s, 0, sizeof(*s));
 	s->fd = -1;
 	size_t n = strlen(path);
 	if (n == 0 || n >= sizeof(sa.sun_path))
@@ -67,6 +77,7 @@ int ps_pam_socket_open(struct ps_pam_socket *s, const char *path)
 
 	if ((r = make_dir_of(path)) < 0)
 		return r;
+	s->made_dir = r > 0;
 	if (lstat(path, &st) == 0) {
 		if (!S_ISSOCK(st.st_mode))
 			return -EEXIST;
@@ -76,32 +87,44 @@ int ps_pam_socket_open(struct ps_pam_socket *s, const char *path)
 			return -errno;
 	}
 	int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (fd < 0)
-		return -errno;
+	if (fd < 0) {
+		r = -errno;
+		goto fail;
+	}
 	/* Before bind: no datagram may arrive without its sender. */
 	if (setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) < 0 ||
-	    bind(fd, (const struct sockaddr *)&sa, len) < 0 || chmod(path, 0666) < 0 || stat(path, &st) < 0) {
+	    !(bound = bind(fd, (const struct sockaddr *)&sa, len) == 0) || chmod(path, 0666) < 0 ||
+	    stat(path, &st) < 0) {
 		r = -errno;
 		close(fd);
-		return r;
+		goto fail;
 	}
 	s->fd = fd;
 	s->dev = st.st_dev;
 	s->ino = st.st_ino;
 	s->ctime = st.st_ctim;
 	return 0;
+fail:
+	if (bound)
+		unlink(path);
+	ps_pam_socket_close(s); /* the directory, if made */
+	return r;
 }
 
 void ps_pam_socket_close(struct ps_pam_socket *s)
 {
+	char dir[sizeof(s->path)];
 	struct stat st;
-	if (s->fd < 0)
-		return;
-	if (lstat(s->path, &st) == 0 && st.st_dev == s->dev && st.st_ino == s->ino &&
-	    st.st_ctim.tv_sec == s->ctime.tv_sec && st.st_ctim.tv_nsec == s->ctime.tv_nsec)
-		unlink(s->path);
-	close(s->fd);
-	s->fd = -1;
+	if (s->fd >= 0) {
+		if (lstat(s->path, &st) == 0 && st.st_dev == s->dev && st.st_ino == s->ino &&
+		    st.st_ctim.tv_sec == s->ctime.tv_sec && st.st_ctim.tv_nsec == s->ctime.tv_nsec)
+			unlink(s->path);
+		close(s->fd);
+		s->fd = -1;
+	}
+	if (s->made_dir && dir_of(s->path, dir))
+		rmdir(dir); /* fails, as it should, when something else is in it */
+	s->made_dir = false;
 }
 
 int ps_pam_socket_recv(struct ps_pam_socket *s, void *buf, size_t cap, size_t *len, struct ps_pam_sender *from)

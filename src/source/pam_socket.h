@@ -9,8 +9,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
-#include <time.h>
 #include <sys/un.h>
+#include <time.h>
 
 struct ps_pam_socket {
 	int fd;
@@ -19,21 +19,24 @@ struct ps_pam_socket {
 	dev_t dev;
 	ino_t ino;
 	struct timespec ctime;
+	bool made_dir;  /* its directory was made for it, and goes with it */
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 };
 
 /*
  * Bind a non-blocking datagram socket at path, creating its directory
- * (one level, 0755) if missing, and make it writable by everyone (see
- * the .c file for why). A socket file nobody listens on any more is
- * replaced; one that a live process is bound to is left alone
- * (-EADDRINUSE), and so is anything that is not a socket (-EEXIST).
+ * (one level, 0755) if missing (and removing it again at close), and make
+ * it writable by everyone (see the .c file for why). A socket file nobody
+ * listens on any more is replaced; one that a live process is bound to is
+ * left alone (-EADDRINUSE), and so is anything that is not a socket
+ * (-EEXIST).
  * Returns 0 or a negative errno (-ENAMETOOLONG: longer than a socket
  * address holds).
  */
 int ps_pam_socket_open(struct ps_pam_socket *s, const char *path);
 
-/* Close the socket and remove its file, if the file is still the one it bound. */
+/* Close the socket and remove its file, if the file is still the one it
+ * bound; and the directory open made, if it is empty. */
 void ps_pam_socket_close(struct ps_pam_socket *s);
 
 /* Who sent a datagram: the kernel's SCM_CREDENTIALS. */

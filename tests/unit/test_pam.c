@@ -301,6 +301,9 @@ static void test_socket_sender(void **state)
 	assert_int_equal(len, n);
 	ps_pam_socket_close(&s);
 	assert_int_equal(lstat(d->path, &st), -1);
+	char run[128];
+	snprintf(run, sizeof(run), "%s/run", d->root);
+	assert_int_equal(stat(run, &st), -1); /* made by open, gone with close */
 	/* No socket: the sender fails at once. */
 	assert_int_equal(ps_wire_send(d->path, buf, n), -ENOENT);
 }
