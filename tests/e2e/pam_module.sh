@@ -200,11 +200,13 @@ ignore_checks "daemon stopped, queue full"
 pt -I rhost=192.0.2.70 pstest root open_session > /dev/null 2>&1
 check "a session opens with the daemon stopped and its queue full" test $? -eq 0
 kill -CONT $dpid
+# It reads its whole queue in one go: once it has said so about the filler, the queue is empty.
+check "the resumed daemon counts the filler as unreadable" \
+	bash -c "for _ in \$(seq 100); do grep -q 'a malformed datagram (6 bytes) from root' $TMP/stderr && exit 0; sleep 0.1; done; exit 1"
 pt -I rhost=192.0.2.71 pstest root open_session > /dev/null 2>&1
 wait_for "the daemon resumed: the next session is reported" '{"kind":"session_open","src_ip":"192.0.2.71"}'
 check "what came while its queue was full is lost, not replayed late" \
 	$WAIT $LOG '{"kind":"session_open","src_ip":"192.0.2.70"}' --count 0 --exact
-check "the filler was counted as unreadable" grep -q "a malformed datagram (6 bytes) from root" $TMP/stderr
 
 # ---- forgeries ----
 # nobody runs pam-hook as pam_exec would: the kernel says who sent it.
@@ -258,5 +260,25 @@ pt -I rhost=192.0.2.90 pstest root open_session close_session > /dev/null 2>&1
 check "sessions open and close with no daemon" test $? -eq 0
 PAM_TYPE=open_session "$PAMSIGNAL" pam-hook -s $SOCK 2> /dev/null
 check "pam-hook with no daemon exits 0" test $? -eq 0
+
+# ---- with a log file read too: the PAM call is reported from there, the pam event is a record only ----
+: > $TMP/auth.log
+pam_config $TMP/echo.conf $SOCK $TMP/echo.jsonl $TMP/auth.log
+: > $TMP/stdout
+"$PAMSIGNAL" run -c $TMP/echo.conf >> $TMP/stdout 2> $TMP/echo.err &
+dpid=$!
+check "a daemon reading a log file and the pam socket" \
+	bash -c "for _ in \$(seq 100); do grep -q 'monitoring: 1 file(s), pam $SOCK' $TMP/echo.err && exit 0; sleep 0.1; done; exit 1"
+for i in 1 2 3 4 5 6; do
+	echo x | pt -I rhost=192.0.2.99 pstest psl_nosuchuser$i authenticate > /dev/null 2>&1
+done
+check "with a log file read, pam events still go to the event log" \
+	$WAIT $TMP/echo.jsonl '{"kind":"auth_failure","src_ip":"192.0.2.99","source":"pam"}' --count 6 --timeout 15
+check "... but are not shown twice in the table" bash -c "! grep -q 192.0.2.99 $TMP/stdout"
+check "... nor counted twice by the rules (6 failures, no brute_force alert)" \
+	bash -c "! grep -q '\"type\":\"alert\"' $TMP/echo.jsonl"
+kill -TERM $dpid
+wait $dpid
+dpid=
 check "the event log is valid JSON" $JC $LOG
 finish
