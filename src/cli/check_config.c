@@ -90,6 +90,7 @@ static void print_summary(const struct ps_config *cfg)
 		printf(" %s", *p);
 	putchar('\n');
 	row("source audit:", "%s: %s\n", switch_name(cfg->audit), cfg->audit_path);
+	row("source pam:", "%s: %s\n", switch_name(cfg->pam), cfg->pam_socket);
 
 	if (cfg->eventlog) {
 		row("output eventlog:", "%s (max_size ", cfg->eventlog_path);

@@ -10,6 +10,7 @@ int ps_cmd_scan(int argc, char **argv);
 int ps_cmd_check_config(int argc, char **argv);
 int ps_cmd_run(int argc, char **argv);
 int ps_cmd_test_alert(int argc, char **argv);
+int ps_cmd_pam_hook(int argc, char **argv);
 
 /*
  * The options of commands that take only a configuration: -c/--config FILE

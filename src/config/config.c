@@ -132,6 +132,7 @@ void ps_config_free(struct ps_config *cfg)
 	free(cfg->eventlog_path);
 	ps_cfg_detect_free(&cfg->detect);
 	free(cfg->audit_path);
+	free(cfg->pam_socket);
 	ps_cfg_channels_free(cfg);
 	memset(cfg, 0, sizeof(*cfg));
 }

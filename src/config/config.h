@@ -135,6 +135,10 @@ struct ps_config {
 	enum ps_switch audit;      /* enabled = auto|yes|no (auto: if the file exists) */
 	char *audit_path;          /* path = /var/log/audit/audit.log */
 
+	/* [source.pam] */
+	enum ps_switch pam;        /* enabled = auto|yes|no (auto: a socket that cannot be bound is a warning) */
+	char *pam_socket;          /* socket = /run/pamsignal/pam.sock */
+
 	/* [output.eventlog] */
 	bool eventlog;             /* enabled = yes|no */
 	char *eventlog_path;       /* /var/log/pamsignal/events.jsonl */

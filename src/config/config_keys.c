@@ -24,6 +24,7 @@ static const char *const section_names[PS_SEC_COUNT] = {
 	[PS_SEC_PROGRAMS] = "source.journal.programs",
 	[PS_SEC_FILE] = "source.file",
 	[PS_SEC_AUDIT] = "source.audit",
+	[PS_SEC_PAM] = "source.pam",
 	[PS_SEC_EVENTLOG] = "output.eventlog",
 	[PS_SEC_STDOUT] = "output.stdout",
 	[PS_SEC_DETECT] = "detect",
@@ -126,6 +127,15 @@ static int set_path(struct ps_cfg_loader *ld, const struct ps_cfg_key *k, const 
 	if (!check_path(ld, k->name, v))
 		return -EINVAL;
 	return replace_str(FIELD(char *, ld, k), v);
+}
+
+/* A unix socket's path must fit in struct sockaddr_un. */
+static int set_socket_path(struct ps_cfg_loader *ld, const struct ps_cfg_key *k, const char *v)
+{
+	char q[PS_CFG_QUOTE_MAX];
+	if (strlen(v) > 107)
+		return bad_value(ld, k->name, "'%s' is longer than a socket path can be (107 bytes)", quote(q, v));
+	return set_path(ld, k, v);
 }
 
 static int set_hostname(struct ps_cfg_loader *ld, const struct ps_cfg_key *k, const char *v)
@@ -283,6 +293,8 @@ const struct ps_cfg_key ps_cfg_keys[] = {
 	{ PS_SEC_FILE, "paths", set_paths, F(file_paths), false },
 	{ PS_SEC_AUDIT, "enabled", set_switch, F(audit), false },
 	{ PS_SEC_AUDIT, "path", set_path, F(audit_path), false },
+	{ PS_SEC_PAM, "enabled", set_switch, F(pam), false },
+	{ PS_SEC_PAM, "socket", set_socket_path, F(pam_socket), false },
 	{ PS_SEC_EVENTLOG, "enabled", set_bool, F(eventlog), false },
 	{ PS_SEC_EVENTLOG, "path", set_path, F(eventlog_path), false },
 	{ PS_SEC_EVENTLOG, "max_size", set_size, F(eventlog_max_size), false },

@@ -55,7 +55,7 @@ void ps_daemon_status(struct daemon *d, bool force)
 	if (!force && now - d->status_us < STATUS_EVERY_US)
 		return;
 	d->status_us = now;
-	char state[256], status[512], alerts[160] = "";
+	char state[256], status[512], alerts[160] = "", pam[96] = "";
 	if (d->stalled)
 		snprintf(state, sizeof(state), "STALLED: event log not writable, sources paused");
 	else if (d->journal_wanted && d->journal_blind)
@@ -70,12 +70,15 @@ void ps_daemon_status(struct daemon *d, bool force)
 			 (unsigned long long)c.sent, (unsigned long long)c.retried, (unsigned long long)c.dead,
 			 (unsigned long long)c.dropped, (unsigned long long)c.queued);
 	}
+	if (d->pam)
+		snprintf(pam, sizeof(pam), "; pam socket: %llu refused (not root), %llu unreadable",
+			 (unsigned long long)d->n.pam_rejected, (unsigned long long)d->n.pam_malformed);
 	snprintf(status, sizeof(status),
 		 "STATUS=%s; %llu entries, %llu events, %llu alerts, %llu spoofed, %llu suppressed, %llu gaps, "
-		 "%zu open sessions%s",
+		 "%zu open sessions%s%s",
 		 state, (unsigned long long)d->n.entries, (unsigned long long)d->n.events, (unsigned long long)d->n.alerts,
 		 (unsigned long long)d->n.spoofed, (unsigned long long)d->n.suppressed, (unsigned long long)d->n.gaps,
-		 ps_sessions_open(d->sessions), alerts);
+		 ps_sessions_open(d->sessions), alerts, pam);
 	sd_notify(0, status);
 }
 
@@ -338,6 +341,7 @@ static void teardown(struct daemon *d)
 	ps_detect_close(d);
 	ps_alerts_stop(d);
 	ps_sources_close(d);
+	ps_pam_source_close(d);
 	ps_eventlog_close(d->eventlog);
 	ps_sessions_free(d->sessions);
 	ps_dedup_free(d->dedup);
@@ -394,11 +398,12 @@ int ps_daemon_run(const char *config_path)
 		teardown(d);
 		return 1;
 	}
-	if (!d->journal && d->n_tails == 0 && !d->audit)
+	if (!d->journal && d->n_tails == 0 && !d->audit && !d->pam)
 		ps_log_error("BLIND: no source can be read yet; pamsignal keeps trying and reports every retry");
 	else
-		ps_log_info("monitoring: %s%s%zu file(s)%s%s", d->journal ? "journal" : "", d->journal ? ", " : "",
-			    d->n_tails, d->audit ? ", audit " : "", d->audit ? ps_audit_source_path(d) : "");
+		ps_log_info("monitoring: %s%s%zu file(s)%s%s%s%s", d->journal ? "journal" : "", d->journal ? ", " : "",
+			    d->n_tails, d->audit ? ", audit " : "", d->audit ? ps_audit_source_path(d) : "",
+			    d->pam ? ", pam " : "", d->pam ? ps_pam_source_path(d) : "");
 	d->dirty = true;
 	step(d);
 	sd_notify(0, "READY=1");

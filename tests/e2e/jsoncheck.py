@@ -20,7 +20,8 @@ KNOWN = {"type", "time", "host", "kind", "outcome", "reason", "service", "progra
          "login_uid", "input", "audit_type", "detail", "source", "sender_uid", "sender_exe",
          "sender_comm", "duration_s"}
 KINDS = {"auth_success", "auth_failure", "session_open", "session_close", "command",
-         "probe", "account_change", "tty_input"}
+         "probe", "account_change", "tty_input",
+         "spoofed_log", "source_gap", "log_suppressed", "source_status"}
 ALERT_KNOWN = {"type", "rule", "severity", "update", "time", "host", "summary", "src_ip", "subnet",
                "user", "service", "count", "window_s", "first_seen", "last_seen", "mitre", "events"}
 ALERT_REQUIRED = {"type", "rule", "severity", "summary", "count", "mitre", "events"}

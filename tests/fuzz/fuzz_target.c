@@ -3,7 +3,8 @@
  * -DPS_FUZZ_<NAME>: one per decoder (the input is a message from that
  * program), one per framing (the input is a line or a whole export
  * stream), "audit" (audit records through libauparse and the mapping to
- * events: a stream of lines, as in audit.log), and "scan" for the whole
+ * events: a stream of lines, as in audit.log), "pam_datagram" (the pam
+ * socket's datagrams), and "scan" for the whole
  * pipeline, detection included (every alert written, the state saved and
  * loaded back).
  *
@@ -230,6 +231,36 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		ps_request_free(&req);
 	}
 	ps_item_free(&a);
+	return 0;
+}
+#elif defined(PS_FUZZ_PAM_DATAGRAM)
+/*
+ * One datagram on the pam socket (pam/wire.h), as root would send it:
+ * decoded or refused, in bounds, and every text field a slice of the
+ * datagram itself.
+ */
+#include "decode/pam_datagram.h"
+
+static void inside(struct ps_str s, const char *d, size_t size)
+{
+	if (ps_set(s))
+		assert(s.p >= d && s.n <= size && (size_t)(s.p - d) <= size - s.n);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct ps_event ev;
+	char *d = malloc(size ? size : 1);
+	memcpy(d, data, size);
+	if (ps_decode_pam_datagram(ps_str(d, size), &ev) > 0) {
+		inside(ev.service, d, size);
+		inside(ev.user, d, size);
+		inside(ev.target_user, d, size);
+		inside(ev.src_host, d, size);
+		inside(ev.tty, d, size);
+		write_checked(&ev);
+	}
+	free(d);
 	return 0;
 }
 #else

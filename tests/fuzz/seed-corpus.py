@@ -86,6 +86,29 @@ def export_entry(fields):
     return out + b"\n"
 
 
+def pam_datagram(hook, result, fields, version=1, pid=4242, time_us=1798675200123456, truncated=0):
+    """A pam socket datagram (src/pam/wire.h): header, then tag, 2-byte length, text."""
+    out = b"PSpm" + bytes([version, hook, result, truncated]) + struct.pack(">Iq", pid, time_us)
+    for tag, text in fields:
+        out += bytes([tag]) + struct.pack(">H", len(text)) + text
+    return out
+
+
+def pam_datagram_seeds():
+    svc, user, ruser, rhost, tty = 1, 2, 3, 4, 5
+    ssh = [(svc, b"sshd"), (user, b"alice"), (rhost, b"203.0.113.9"), (tty, b"ssh")]
+    for hook, result in ((1, 2), (1, 1), (2, 2), (2, 1), (3, 0), (4, 0)):
+        put("pam_datagram", pam_datagram(hook, result, ssh))
+    put("pam_datagram", pam_datagram(1, 2, [(svc, b"su"), (user, b"root"), (ruser, b"alice"), (tty, b"/dev/pts/1")]))
+    put("pam_datagram", pam_datagram(3, 0, [(svc, b"login"), (user, b"bob"), (rhost, b"2001:db8::1"),
+                                            (tty, b"tty1")]))
+    put("pam_datagram", pam_datagram(3, 0, [(rhost, b"gw.example.org")]))
+    put("pam_datagram", pam_datagram(1, 2, [(user, b"x\n{\"kind\":\"auth_success\"}\x1b[31m\xff\xfe")]))
+    put("pam_datagram", pam_datagram(1, 2, [(svc, b"sshd"), (user, b"a" * 512)], truncated=2))
+    put("pam_datagram", pam_datagram(1, 2, ssh, version=2))
+    put("pam_datagram", pam_datagram(1, 2, [(svc, b"sshd"), (svc, b"sshd")]))
+
+
 def main():
     for t in os.listdir(CORPUS) if os.path.isdir(CORPUS) else []:
         for f in os.listdir(os.path.join(CORPUS, t)):
@@ -125,6 +148,7 @@ def main():
     for name in sorted(os.listdir(DETECT)):
         if name.endswith(".txt"):
             put("scan", b"\n".join(inputs(DETECT, name)) + b"\n")
+    pam_datagram_seeds()
 
 
 main()
