@@ -104,18 +104,22 @@ assert all(r["sig_ok"] for r in hooks), "signature"
 ev = json.loads(base64.b64decode(hooks[0]["body"]))
 assert ev["user"] == "<b>&x <!channel> @everyone *_`|\x1b[31m\\xff", repr(ev["user"])
 assert hooks[0]["headers"]["webhook-id"].startswith("ps_")
-sl = json.loads(first("/slack"))["text"]
-assert "*User:* &lt;b&gt;&amp;x &lt;!channel&gt; @everyone *_`|\\x1b[31m\\xff\n" in sl, repr(sl)
-assert "<!channel>" not in sl and "\x1b" not in sl
+sl = json.loads(first("/slack"))
+assert sl["mrkdwn"] is False and sl["blocks"][0]["type"] == "header"
+fields = [f for b in sl["blocks"][1:] for f in b["fields"]]
+assert all(l["type"] == "mrkdwn" and v["type"] == "plain_text" for l, v in zip(fields[::2], fields[1::2]))
+user = dict((l["text"], v["text"]) for l, v in zip(fields[::2], fields[1::2]))["*User*"]
+assert user == "&lt;b&gt;&amp;x &lt;!channel&gt; @everyone *_`|\\x1b[31m\\xff", repr(user)
+assert "<!channel>" not in json.dumps(sl) and "\x1b" not in json.dumps(sl)
 dc = json.loads(first("/discord"))
 assert dc["allowed_mentions"] == {"parse": []}
 assert "**User:** \\<b\\>&x \\<!channel\\> \\@everyone \\*\\_\\`\\|\\\\x1b\\[31m\\\\xff\n" in dc["content"], repr(dc["content"])
 tg = json.loads(first("/bot%s/sendMessage" % tok))
 assert tg["parse_mode"] == "HTML"
-assert "<b>User:</b> &lt;b&gt;&amp;x &lt;!channel&gt; @everyone *_`|\\x1b[31m\\xff\n" in tg["text"], repr(tg["text"])
+assert "<b>User:</b> <code>&lt;b&gt;&amp;x &lt;!channel&gt; @everyone *_`|\\x1b[31m\\xff</code>\n" in tg["text"], repr(tg["text"])
 print("ok")
 PY
-check "hostile name: exact bytes for webhook, slack, discord, telegram; signatures verify" grep -qx ok $TMP/hostile.out || cat $TMP/hostile.out
+check_ok "hostile name: exact bytes for webhook, slack, discord, telegram; signatures verify" $TMP/hostile.out
 
 # in_order NAME PATH N: the first N distinct ids arrive in login order; a
 # repeated id always carries the same body

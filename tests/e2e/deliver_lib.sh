@@ -42,3 +42,9 @@ if os.path.exists(sys.argv[1]):
             print(json.dumps(r))
 PY
 }
+
+# check_ok DESCRIPTION FILE: FILE (a python check's output) is "ok"; shown when not.
+check_ok() {
+	check "$1" grep -qx ok "$2"
+	grep -qx ok "$2" || sed 's/^/# /' "$2"
+}

@@ -30,6 +30,8 @@ int ps_channel_request(const struct ps_msg *m, int64_t now_s, struct ps_request 
 void ps_request_free(struct ps_request *req);
 
 /* Helpers for the builders. */
+/* The channel's URL: url_file's contents, else url (NULL if neither). */
+const char *ps_channel_url(const struct ps_channel_config *ch);
 int ps_request_header(struct ps_request *req, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* req->url = base (without a trailing '/') + suffix. */
 int ps_request_url(struct ps_request *req, const char *base, const char *suffix);

@@ -37,14 +37,30 @@ void ps_esc_mrkdwn(struct ps_out *o, struct ps_str s)
 
 void ps_esc_markdown(struct ps_out *o, struct ps_str s)
 {
-	/* The punctuation that starts or ends markup inside a line (values
-	 * never start one: they follow a label, and hold no raw newline), and
-	 * '@' so that "@everyone" is not even written as a mention. */
-	static const char special[] = "\\*_~`|<>[]()#@";
+	/*
+	 * Discord shows the character after a backslash as it is, for any ASCII
+	 * punctuation (support article "Markdown Text 101", escaping).
+	 * Escaped: emphasis, strike, spoiler and code (* _ ~ | `), masked links
+	 * and autolinks ([ ] ( ) < > and ':' so that "https://" is no link),
+	 * headings, quotes and lists (# > - + . at a line start, should a
+	 * template put a value there), mentions and custom emoji (@ <), and the
+	 * backslash itself. allowed_mentions is what stops pings; the '@' is
+	 * escaped so that "@everyone" does not even look like one.
+	 */
+	static const char special[] = "\\*_~`|<>[]()#@-+.:";
 	for (size_t i = 0; i < s.n; i++) {
 		if (s.p[i] && strchr(special, s.p[i]))
 			ps_out_putc(o, '\\');
 		ps_out_putc(o, s.p[i]);
+	}
+}
+
+void ps_esc_textrun(struct ps_out *o, struct ps_str s)
+{
+	for (size_t i = 0; i < s.n; i++) {
+		ps_out_putc(o, s.p[i]);
+		if (s.p[i] == '{' && i + 1 < s.n && s.p[i + 1] == '{')
+			ps_out_puts(o, "\xe2\x80\x8b"); /* U+200B */
 	}
 }
 

@@ -25,6 +25,11 @@ int ps_request_header(struct ps_request *req, const char *fmt, ...)
 	return 0;
 }
 
+const char *ps_channel_url(const struct ps_channel_config *ch)
+{
+	return ch->url_secret ? ch->url_secret : ch->url;
+}
+
 int ps_request_url(struct ps_request *req, const char *base, const char *suffix)
 {
 	size_t n = strlen(base);

@@ -68,7 +68,7 @@ static void digest_body(struct ps_out *o, const struct ps_msg *m)
 int ps_build_webhook(const struct ps_msg *m, int64_t now_s, struct ps_request *req)
 {
 	const struct ps_channel_config *ch = m->ch;
-	int r = ps_request_url(req, ch->url_secret ? ch->url_secret : ch->url, "");
+	int r = ps_request_url(req, ps_channel_url(ch), "");
 	if (r < 0)
 		return r;
 	if (m->digest)
