@@ -35,7 +35,7 @@ const char *ps_channel_url(const struct ps_channel_config *ch);
 int ps_request_header(struct ps_request *req, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* req->url = base (without a trailing '/') + suffix. */
 int ps_request_url(struct ps_request *req, const char *base, const char *suffix);
-/* The channel's header.NAME lines. */
+/* The channel's header.NAME and header_file.NAME lines. */
 int ps_request_custom_headers(struct ps_request *req, const struct ps_channel_config *ch);
 /* ,"name": followed by s as a JSON string. */
 void ps_json_member(struct ps_out *o, const char *name, struct ps_str s);

@@ -17,7 +17,8 @@ int ps_build_ntfy(const struct ps_msg *m, struct ps_request *req)
 	char suffix[8 + 4096];
 	struct ps_out t;
 	/* The topic ([A-Za-z0-9_-], checked at load) may be a secret: topic_file. */
-	snprintf(suffix, sizeof(suffix), "/%s", ch->topic ? ch->topic : "");
+	const char *topic = ch->topic_secret ? ch->topic_secret : ch->topic;
+	snprintf(suffix, sizeof(suffix), "/%s", topic ? topic : "");
 	int r = ps_request_url(req, base ? base : "https://ntfy.sh", suffix);
 	explicit_bzero(suffix, sizeof(suffix));
 	if (r < 0)
