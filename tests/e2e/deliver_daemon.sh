@@ -145,7 +145,7 @@ waitfor 10 test -s $TMP/state/deadletter.jsonl
 check "400: dead-lettered" python3 -c "
 import json; r=[json.loads(l) for l in open('$TMP/state/deadletter.jsonl')]
 assert r[0]['channel']=='r400' and r[0]['code']==400 and r[0]['alert']['kind']=='auth_success'"
-check "400: a clear message" grep -q "channel r400: HTTP status 400 for alert ps_[0-9a-f]*: the service refused it and would refuse it again; 1 item(s) written to $TMP/state/deadletter.jsonl" $TMP/stderr
+check "400: a clear message" grep -q "channel r400: HTTP status 400 for alert ps_[0-9a-f]*: the receiver refused it and would refuse it again; 1 item(s) written to $TMP/state/deadletter.jsonl" $TMP/stderr
 check "400: not retried" test "$(count main /r400)" -eq 10
 
 # A receiver 10 s per request: a login's event is still written at once.

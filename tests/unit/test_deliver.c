@@ -9,12 +9,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
 
 #include "sink/deliver/channels.h"
+#include "sink/deliver/deadletter.h"
+#include "sink/deliver/delivery.h"
 #include "sink/deliver/retry.h"
 #include "sink/deliver/spool.h"
+#include "util/timeconv.h"
 
 /* A user name with everything hostile: newline, markup, mentions, ANSI, bidi. */
 #define HOSTILE "x\\n<b>&\\\"@everyone <!channel> *_`|\\u001b[31m\\u202e\\ud800"
@@ -324,12 +328,125 @@ static void test_spool(void **state)
 	rmdir(dir);
 }
 
+/* Past max_size the log becomes .1, .1 becomes .2, and the oldest goes. */
+static void test_deadletter_rotation(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/ps-dl-XXXXXX", path[64];
+	assert_non_null(mkdtemp(dir));
+	struct ps_deadletter dl;
+	assert_int_equal(ps_deadletter_init(&dl, dir, 100, 2), 0);
+	char line[64];
+	for (int i = 1; i <= 9; i++) {
+		int n = snprintf(line, sizeof(line), "{\"n\":%d,\"pad\":\"%040d\"}\n", i, 0); /* 60 bytes */
+		assert_int_equal(ps_deadletter_write(&dl, line, (size_t)n), 0);
+	}
+	ps_deadletter_close(&dl);
+	/* 60-byte lines, 100 bytes at most: one line per file; 9 now, 8 and 7 kept. */
+	static const char *const want[] = { "", ".1", ".2" };
+	for (int k = 0; k < 3; k++) {
+		snprintf(path, sizeof(path), "%s/deadletter.jsonl%s", dir, want[k]);
+		FILE *f = fopen(path, "r");
+		assert_non_null(f);
+		assert_non_null(fgets(line, sizeof(line), f));
+		fclose(f);
+		char n[16];
+		snprintf(n, sizeof(n), "{\"n\":%d,", 9 - k);
+		assert_memory_equal(line, n, strlen(n));
+		unlink(path);
+	}
+	snprintf(path, sizeof(path), "%s/deadletter.jsonl.3", dir);
+	assert_int_equal(access(path, F_OK), -1);
+	/* keep 0: emptied instead. */
+	assert_int_equal(ps_deadletter_init(&dl, dir, 100, 0), 0);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(ps_deadletter_write(&dl, "{\"pad\":\"0123456789012345678901234567890123456789\"}\n", 51), 0);
+	ps_deadletter_close(&dl);
+	snprintf(path, sizeof(path), "%s/deadletter.jsonl", dir);
+	struct stat st;
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_size, 51);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/deadletter.jsonl.1", dir);
+	assert_int_equal(access(path, F_OK), -1);
+	assert_int_equal(rmdir(dir), 0);
+}
+
+/*
+ * An alert queued two days ago (a spool left by an earlier run) for a
+ * channel with max_age 1h goes to the dead-letter log at start, saying
+ * why, and is counted; one queued now stays queued.
+ */
+static void test_max_age(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/ps-age-XXXXXX", path[128];
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/spool", dir);
+	assert_int_equal(mkdir(path, 0700), 0);
+	snprintf(path, sizeof(path), "%s/spool/old.q", dir);
+	struct ps_spool *s;
+	struct seen seen = { 0 };
+	uint64_t next;
+	size_t cut;
+	assert_int_equal(ps_spool_open(&s, path, collect, &seen, &next, &cut), 0);
+	int64_t now = ps_realtime_us();
+	static const char old_json[] = "{\"type\":\"alert\",\"id\":\"a-old\",\"rule\":\"r\",\"severity\":\"high\"}";
+	static const char new_json[] = "{\"type\":\"alert\",\"id\":\"a-new\",\"rule\":\"r\",\"severity\":\"high\"}";
+	ps_spool_add(s, 1, now - 2 * 86400 * 1000000LL, "a-old", old_json, strlen(old_json));
+	ps_spool_add(s, 2, now, "a-new", new_json, strlen(new_json));
+	assert_int_equal(ps_spool_sync(s), 0);
+	ps_spool_close(s);
+
+	/* A receiver that is never there (the discard port, nothing listens): the new one waits. */
+	struct ps_channel_config ch = { .name = "old", .type = PS_CH_WEBHOOK, .url = "http://127.0.0.1:9/x",
+					.timeout_s = 1, .max_queue = 10, .max_age_s = 3600, .min_severity = PS_SEVERITY_LOW };
+	struct ps_config cfg = { .state_dir = dir, .channels = &ch, .n_channels = 1, .deadletter_max_size = 1 << 20,
+				 .deadletter_keep = 1 };
+	struct ps_delivery *d;
+	struct ps_delivery_counters c;
+	assert_int_equal(ps_delivery_start(&d, &cfg), 0);
+	for (int i = 0; i < 500; i++) {
+		ps_delivery_counters(d, &c);
+		if (c.dead)
+			break;
+		usleep(10000);
+	}
+	ps_delivery_stop(d);
+	assert_int_equal(c.dead, 1);
+	assert_int_equal(c.expired, 1);
+	snprintf(path, sizeof(path), "%s/deadletter.jsonl", dir);
+	FILE *f = fopen(path, "r");
+	assert_non_null(f);
+	static char line[4096];
+	assert_non_null(fgets(line, sizeof(line), f));
+	assert_null(fgets(line + 2048, 2048, f)); /* one line */
+	fclose(f);
+	assert_non_null(strstr(line, "\"channel\":\"old\",\"type\":\"webhook\",\"id\":\"a-old\",\"attempts\":0,\"code\":0,"
+				     "\"error\":\"not delivered within max_age (3600s) after 0 attempt(s)\""));
+	assert_non_null(strstr(line, ",\"alert\":{\"type\":\"alert\",\"id\":\"a-old\""));
+	/* The spool keeps only the one still to deliver. */
+	memset(&seen, 0, sizeof(seen));
+	snprintf(path, sizeof(path), "%s/spool/old.q", dir);
+	assert_int_equal(ps_spool_open(&s, path, collect, &seen, &next, &cut), 0);
+	ps_spool_close(s);
+	assert_int_equal(seen.n, 1);
+	assert_string_equal(seen.ids[0], "a-new");
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/spool", dir);
+	rmdir(path);
+	snprintf(path, sizeof(path), "%s/deadletter.jsonl", dir);
+	unlink(path);
+	assert_int_equal(rmdir(dir), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_jsonread), cmocka_unit_test(test_alert_parse), cmocka_unit_test(test_escapes),
 		cmocka_unit_test(test_message),  cmocka_unit_test(test_digest),      cmocka_unit_test(test_retry),
 		cmocka_unit_test(test_spool),
+		cmocka_unit_test(test_deadletter_rotation), cmocka_unit_test(test_max_age),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -25,7 +25,7 @@ struct ps_request {
 
 /* Fill req (zeroed by the caller... and here) for m on its channel; now_s
  * is the Unix time for signatures and Date headers. 0, -ENOMEM, or
- * -EINVAL (the channel type sends no requests: console, exec). */
+ * -EINVAL (the channel type sends no requests: console, exec.h). */
 int ps_channel_request(const struct ps_msg *m, int64_t now_s, struct ps_request *req);
 void ps_request_free(struct ps_request *req);
 
@@ -47,6 +47,10 @@ int ps_build_teams(const struct ps_msg *m, struct ps_request *req);
 int ps_build_ntfy(const struct ps_msg *m, struct ps_request *req);
 int ps_build_webhook(const struct ps_msg *m, int64_t now_s, struct ps_request *req);
 int ps_build_email(const struct ps_msg *m, int64_t now_s, struct ps_request *req);
+
+/* The message as JSON: the alert or event as it was submitted, or a digest
+ * as {"type":"digest","id":...,"groups":[...]} (webhook and exec bodies). */
+void ps_msg_json(struct ps_out *o, const struct ps_msg *m);
 
 /* Console: the message as one display-safe line on stdout. */
 void ps_console_write(const struct ps_msg *m);
