@@ -17,11 +17,8 @@ start_receiver https "$port" --cert $TMP/srv.pem --key $TMP/srv.key --hmac-key $
 check "HTTPS receiver listening" test $? -eq 0
 base=https://127.0.0.1:$port
 smtp_port=$(free_port)
-mkdir -p $TMP/mail
-$PYSYS "$PS_SOURCE_ROOT/tests/e2e/smtp_receiver.py" $smtp_port $TMP/srv.pem $TMP/srv.key $TMP/mail > $TMP/smtp.out 2>&1 &
-at_exit "kill $! 2> /dev/null"
-for _ in $(seq 100); do grep -q listening $TMP/smtp.out && break; sleep 0.05; done
-check "SMTP receiver listening" grep -q listening $TMP/smtp.out
+start_smtp $smtp_port $TMP/mail
+check "SMTP receiver listening" test $? -eq 0
 
 cat > $TMP/p.conf <<CFG
 [general]

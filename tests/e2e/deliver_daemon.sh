@@ -24,23 +24,8 @@ check "receiver listening" test $? -eq 0
 start_receiver slow $p_slow --delay 10
 base=https://127.0.0.1:$p_main
 
-LOG=$TMP/auth.log
-: > $LOG
-chan() { # chan NAME TYPE URL [extra lines]
-	printf '[channel.%s]\ntype = %s\nurl = %s\nnotify_logins = yes\nrate_limit = none\nca_file = %s\ntimeout = 5\n' \
-		"$1" "$2" "$3" "$TMP/ca.pem"
-	shift 3
-	printf '%s\n' "$@"
-}
 {
-	printf '[general]\nstate_dir = %s/state\nhostname = web1\n' $TMP
-	printf '[source.journal]\nenabled = no\n[source.file]\nenabled = yes\npaths = %s\n' $LOG
-	printf '[output.eventlog]\npath = %s/events.jsonl\n[output.stdout]\nenabled = no\n' $TMP
-	# Deliveries of logins only: the rules' alerts (new_source, off_hours...) are tested elsewhere.
-	for rule in brute_force brute_force_subnet password_spray targeted_account success_after_failures \
-		root_login new_source off_hours sudo su root_privilege account_change scanner blind_spot; do
-		printf '[rule.%s]\nenabled = no\n' $rule
-	done
+	logins_only_config
 	chan hook webhook $base/hook "secret_file = $TMP/whsec"
 	chan sl slack $base/slack
 	chan dc discord $base/discord
@@ -53,36 +38,9 @@ chan() { # chan NAME TYPE URL [extra lines]
 } > $TMP/p.conf
 chmod 600 $TMP/p.conf
 
-dpid=
-start_daemon() {
-	"$PAMSIGNAL" run -c $TMP/p.conf >> $TMP/stdout 2>> $TMP/stderr &
-	dpid=$!
-	for _ in $(seq 100); do grep -q 'monitoring' $TMP/stderr && return 0; sleep 0.1; done
-	cat $TMP/stderr
-	return 1
-}
-at_exit '[ -n "$dpid" ] && kill -9 $dpid 2> /dev/null'
 start_daemon
 check "daemon starts" test $? -eq 0
 
-# waitfor SECONDS COMMAND...: until it succeeds
-waitfor() {
-	local end=$((SECONDS + $1))
-	shift
-	until "$@"; do
-		[ $SECONDS -ge $end ] && return 1
-		sleep 0.2
-	done
-}
-count() { requests "$1" "$2" | wc -l; }
-atleast() { [ "$(count "$1" "$2")" -ge "$3" ]; }
-
-login() { # login USER: one accepted login, appended to the followed file
-	printf 'Nov 21 19:50:%02d web1 sshd[%d]: Accepted password for %s from 203.0.113.7 port %d ssh2\n' \
-		$((n_login % 60)) $((1000 + n_login)) "$1" $((40000 + n_login)) >> $LOG
-	n_login=$((n_login + 1))
-}
-n_login=0
 hostile=$'<b>&x <!channel> @everyone *_`|\e[31m\xff'
 t0=$SECONDS
 login "$hostile"

@@ -116,24 +116,26 @@ static void test_escapes(void **state)
 	ps_esc_markdown(&o, PS_LIT("@everyone **b** [l](u) `c`"));
 	assert_string_equal(text(&o), "\\@everyone \\*\\*b\\*\\* \\[l\\]\\(u\\) \\`c\\`");
 	ps_out_reset(&o);
-	ps_esc_header(&o, PS_LIT("plain ascii"), "\r\n ");
+	ps_esc_header(&o, PS_LIT("plain ascii"), "\r\n ", 9);
 	assert_string_equal(text(&o), "plain ascii");
 	ps_out_reset(&o);
-	ps_esc_header(&o, PS_LIT("caf\xc3\xa9"), " ");
+	ps_esc_header(&o, PS_LIT("caf\xc3\xa9"), " ", 7);
 	assert_string_equal(text(&o), "=?UTF-8?B?Y2Fmw6k=?=");
 	ps_out_reset(&o);
-	/* Long non-ASCII text: several words, none over 75, none splitting a character. */
+	/* Long non-ASCII text: several words, each line at most 76 with "Subject: " before
+	 * the first, none splitting a character. */
 	char long_s[200];
 	for (int i = 0; i < 50; i++)
 		memcpy(long_s + 3 * i, "\xe2\x82\xac", 3); /* € */
-	ps_esc_header(&o, ps_str(long_s, 150), "\r\n ");
+	ps_esc_header(&o, ps_str(long_s, 150), "\r\n ", 9);
 	char *t = text(&o), *w = t;
 	int words = 0;
 	while (w) {
 		char *next = strstr(w, "\r\n ");
 		size_t n = next ? (size_t)(next - w) : strlen(w);
-		assert_true(n <= 75);
+		assert_true(n + (words ? 1 : 9) <= 76);
 		assert_int_equal(((n - 12) / 4 * 3) % 3, 0);
+		assert_int_equal((n - 12) % 4, 0);
 		words++;
 		w = next ? next + 3 : NULL;
 	}

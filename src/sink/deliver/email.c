@@ -46,7 +46,7 @@ int ps_build_email(const struct ps_msg *m, int64_t now_s, struct ps_request *req
 	ps_out_puts(o, "@pamsignal>\r\nSubject: ");
 	ps_out_init_mem(&t);
 	ps_msg_title(&t, m, &ps_markup_plain);
-	ps_esc_header(o, ps_str(t.buf ? t.buf : "", t.len), "\r\n ");
+	ps_esc_header(o, ps_str(t.buf ? t.buf : "", t.len), "\r\n ", sizeof("Subject: ") - 1);
 	ps_out_puts(o, "\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n"
 		       "Content-Transfer-Encoding: 8bit\r\nAuto-Submitted: auto-generated\r\n\r\n");
 	ps_out_reset(&t);

@@ -76,7 +76,7 @@ void ps_out_base64(struct ps_out *o, const void *p, size_t n)
 	}
 }
 
-void ps_esc_header(struct ps_out *o, struct ps_str s, const char *fold)
+void ps_esc_header(struct ps_out *o, struct ps_str s, const char *fold, size_t col)
 {
 	bool ascii = true;
 	for (size_t i = 0; i < s.n && ascii; i++)
@@ -86,11 +86,16 @@ void ps_esc_header(struct ps_out *o, struct ps_str s, const char *fold)
 		ps_out_str(o, s);
 		return;
 	}
-	/* 45 bytes → 60 base64 characters + 12 of "=?UTF-8?B?" "?=" = 72 <= 75 (RFC 2047 §2),
-	 * cut only between UTF-8 sequences (§5: each word decodes on its own). */
+	/* A line is 76 characters at most: the word's 12 of "=?UTF-8?B?" "?=",
+	 * whole base64 quanta (4 characters for 3 bytes), and what is before it
+	 * (col, then the fold's space). Cut only between UTF-8 sequences (§5:
+	 * each word decodes on its own). */
 	size_t i = 0;
+	if (col > 40)
+		col = 40;
 	while (i < s.n) {
-		size_t end = i + 45 < s.n ? i + 45 : s.n;
+		size_t room = (76 - 12 - (i ? 1 : col)) / 4 * 3;
+		size_t end = i + room < s.n ? i + room : s.n;
 		while (end < s.n && end > i + 1 && ((unsigned char)s.p[end] & 0xc0) == 0x80)
 			end--;
 		if (i)

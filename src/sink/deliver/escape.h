@@ -30,11 +30,12 @@ void ps_esc_textrun(struct ps_out *o, struct ps_str s);
 
 /*
  * A header value (ntfy's Title, e-mail's Subject): printable ASCII as it
- * is; otherwise RFC 2047 encoded-words (=?UTF-8?B?...?=) of at most 75
- * characters, separated by fold ("\r\n " for mail, " " for HTTP). Input
- * must be display text (no controls).
+ * is; otherwise RFC 2047 encoded-words (=?UTF-8?B?...?=), separated by
+ * fold ("\r\n " for mail, " " for HTTP), each line that holds them at
+ * most 76 characters (§2) counting the col characters before the value on
+ * the first one ("Subject: "). Input must be display text (no controls).
  */
-void ps_esc_header(struct ps_out *o, struct ps_str s, const char *fold);
+void ps_esc_header(struct ps_out *o, struct ps_str s, const char *fold, size_t col);
 
 /* Standard base64 of p[0..n). */
 void ps_out_base64(struct ps_out *o, const void *p, size_t n);

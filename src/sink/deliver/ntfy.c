@@ -27,7 +27,7 @@ int ps_build_ntfy(const struct ps_msg *m, struct ps_request *req)
 	ps_msg_title(&t, m, &ps_markup_plain);
 	struct ps_out h;
 	ps_out_init_mem(&h);
-	ps_esc_header(&h, ps_str(t.buf ? t.buf : "", t.len), " ");
+	ps_esc_header(&h, ps_str(t.buf ? t.buf : "", t.len), " ", sizeof("Title: ") - 1);
 	r = ps_request_header(req, "Title: %.*s", (int)h.len, h.buf ? h.buf : "");
 	ps_out_free(&h);
 	if (r == 0)
