@@ -111,3 +111,15 @@ login() { # login USER: one accepted login, appended to the followed file
 	n_login=$((n_login + 1))
 }
 n_login=0
+
+# latency_check WHAT: one more login ("latecomer"); the time until its event
+# is in the event log, shown, and checked against a loose bound.
+latency_check() {
+	local t lat
+	t=$(date +%s.%N)
+	login latecomer
+	waitfor 5 grep -q latecomer $TMP/events.jsonl
+	lat=$(python3 -c "import time; print('%.2f' % (time.time() - $t))")
+	check "ingestion $1: event written ${lat}s after the line" python3 -c "import sys; sys.exit(not $lat < 1.5)"
+	echo "# ingestion latency $1: ${lat}s"
+}
