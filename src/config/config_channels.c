@@ -559,6 +559,11 @@ static void check_program(struct ps_cfg_loader *ld, const struct ps_channel_conf
 	if (why)
 		ps_cfg_report(ld, PS_DIAG_ERROR, key_line(ch, "command"), "[channel.%s] command: %s: %s", ch->name, prog,
 			      why);
+	else if (st.st_mode & (S_IWGRP | S_IWOTH))
+		ps_cfg_report(ld, PS_DIAG_WARNING, key_line(ch, "command"),
+			      "[channel.%s] command: %s is group- or world-writable (mode %04o): whoever can write it "
+			      "runs code as pamsignal",
+			      ch->name, prog, (unsigned)(st.st_mode & 07777));
 }
 
 void ps_cfg_channels_check(struct ps_cfg_loader *ld)

@@ -794,6 +794,11 @@ static void test_channel_argv(void **state)
 	snprintf(text, sizeof(text), "[channel.run]\ntype = exec\ncommand = %s\n", plain);
 	snprintf(want, sizeof(want), "[channel.run] command: %s: Permission denied", plain);
 	assert_true(contains(one_error(text, 3), want));
+	assert_int_equal(chmod(plain, 0777), 0);
+	assert_int_equal(load(text, &cfg, &dg), 0);
+	assert_int_equal(dg.warnings, 1);
+	assert_true(contains(diag_at(&dg, PS_DIAG_WARNING, 3), "is group- or world-writable (mode 0777)"));
+	ps_config_free(&cfg);
 	unlink(plain);
 	assert_true(contains(one_error("[channel.run]\ntype = exec\n", 1), "[channel.run] type exec needs command"));
 	assert_true(contains(one_error("[channel.run]\ntype = exec\ncommand = /bin/true\nmax_age = 0\n", 4),
