@@ -55,7 +55,7 @@ void ps_daemon_status(struct daemon *d, bool force)
 	if (!force && now - d->status_us < STATUS_EVERY_US)
 		return;
 	d->status_us = now;
-	char state[256], status[512], alerts[200] = "";
+	char state[256], status[640], alerts[256] = "";
 	if (d->stalled)
 		snprintf(state, sizeof(state), "STALLED: event log not writable, sources paused");
 	else if (d->journal_wanted && d->journal_blind)

@@ -90,7 +90,9 @@ for l in sys.stdin:
     if i in seen:
         assert seen[i] == r["text"], "same id, other body"
         continue
-    seen[i] = r["text"]; order.append(json.loads(r["text"])["src_port"])
+    seen[i] = r["text"]
+    assert "src_port" in json.loads(r["text"]), "not a login: " + r["text"]
+    order.append(json.loads(r["text"])["src_port"])
 assert len(order) >= n and order[:n] == sorted(order[:n]), order
 ' "$3"
 }

@@ -210,6 +210,12 @@ static void test_rude_program(void **state)
 	assert_int_equal(ps_exec_class(&x), PS_SENT);
 	assert_int_equal(x.output.len, PS_EXEC_OUTPUT_MAX);
 	ps_exec_free(&x);
+	/* Writes without end: still killed at its timeout. */
+	script("endless", "exec yes");
+	run(&x, path_of("endless"), 1, alert_json);
+	assert_true(x.timed_out);
+	assert_int_equal(x.output.len, PS_EXEC_OUTPUT_MAX);
+	ps_exec_free(&x);
 	/* Not started: a clear error, nothing left open. */
 	struct ps_item a;
 	char *argv[] = { "/nonexistent/program", NULL };
@@ -233,7 +239,7 @@ static int teardown(void **state)
 {
 	(void)state;
 	static const char *const files[] = { "record", "stdin", "env", "argv", "dataerr", "fail", "signal",
-					     "hang", "child", "rude" };
+					     "hang", "child", "rude", "endless" };
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
 		unlink(path_of(files[i]));
 	return rmdir(dir);

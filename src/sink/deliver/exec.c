@@ -193,10 +193,12 @@ static void feed(struct ps_exec *x)
 	close_fd(&x->in_fd); /* all written: end of file */
 }
 
+/* Read what the program wrote: at most 64 KiB a call, so that one writing
+ * without end cannot keep the thread here past its timeout. */
 static void drain(struct ps_exec *x)
 {
 	char buf[4096];
-	while (x->out_fd >= 0) {
+	for (int i = 0; i < 16 && x->out_fd >= 0; i++) {
 		ssize_t r = read(x->out_fd, buf, sizeof(buf));
 		if (r < 0 && errno == EINTR)
 			continue;
