@@ -95,15 +95,19 @@ struct ps_channel_config {
 	char *url;                 /* webhook target, or the API base / server URL */
 	char *chat_id, *topic, *from, *username;
 	char **to;                 /* email recipients */
-	char **command;            /* exec: argv, no shell */
+	char **command;            /* exec: argv, no shell (argv[0] an absolute path) */
 	char **headers;            /* "Name: value" lines, NULL-terminated */
 	char *ca_file;
 	char *template, *title;    /* {field} templates; NULL: the channel's default message */
 	/* Secrets, read at load from *_file keys (a relative name is looked up
 	 * in $CREDENTIALS_DIRECTORY); wiped when freed. Never logged. */
-	char *url_secret, *token, *signing_key, *password;
+	char *url_secret, *token, *signing_key, *password, *topic_secret;
 	size_t signing_key_len;
+	/* header_file.NAME = PATH: value is the path until the load reads it. */
+	struct ps_secret_header { char *name, *value; unsigned line; } *secret_headers;
+	size_t n_secret_headers;
 	unsigned timeout_s;        /* per request (exec: before SIGKILL) */
+	int64_t max_age_s;         /* an alert not delivered after this long is dead-lettered (24h) */
 	unsigned rate_count, rate_period_s; /* rate_limit = COUNT/SECONDS; 0: unlimited */
 	unsigned max_queue;        /* per channel, in memory and spool */
 	bool starttls;             /* email: require STARTTLS on smtp:// */
@@ -116,6 +120,8 @@ struct ps_config {
 	/* [general] */
 	char *hostname;            /* NULL: gethostname() */
 	char *state_dir;           /* /var/lib/pamsignal */
+	uint64_t deadletter_max_size; /* deadletter_max_size = 10M: STATE_DIR/deadletter.jsonl is rotated past it */
+	unsigned deadletter_keep;  /* deadletter_keep = 3 rotated files */
 
 	/* [source.journal] */
 	enum ps_switch journal;    /* enabled = auto|yes|no (auto: if the journal can be opened) */

@@ -88,6 +88,8 @@ int ps_cfg_defaults(struct ps_config *cfg)
 	cfg->eventlog_path = strdup("/var/log/pamsignal/events.jsonl");
 	cfg->eventlog_max_size = 100ull << 20;
 	cfg->eventlog_keep = 5;
+	cfg->deadletter_max_size = 10ull << 20;
+	cfg->deadletter_keep = 3;
 	cfg->print = true;
 	if (!cfg->state_dir || !cfg->trusted_uids || !cfg->eventlog_path || !cfg->audit_path || !cfg->pam_socket)
 		return -ENOMEM;

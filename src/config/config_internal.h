@@ -110,6 +110,12 @@ const char *ps_cfg_section_name(enum ps_cfg_section s);
  */
 int ps_cfg_words(const char *s, char ***out);
 void ps_cfg_strv_free(char **v);
+/*
+ * Split an exec channel's command line (config_argv.c has the quoting
+ * rules) into a NULL-terminated argv. Returns the number of words,
+ * -EINVAL with *why saying what is wrong, or -ENOMEM.
+ */
+int ps_cfg_argv(const char *s, char ***out, const char **why);
 
 /* Suggestions: edit distance ignoring case, and whether d is close enough to
  * candidate to suggest it. */

@@ -287,6 +287,8 @@ static int set_keep(struct ps_cfg_loader *ld, const struct ps_cfg_key *k, const 
 const struct ps_cfg_key ps_cfg_keys[] = {
 	{ PS_SEC_GENERAL, "hostname", set_hostname, F(hostname), false },
 	{ PS_SEC_GENERAL, "state_dir", set_path, F(state_dir), false },
+	{ PS_SEC_GENERAL, "deadletter_max_size", set_size, F(deadletter_max_size), false },
+	{ PS_SEC_GENERAL, "deadletter_keep", set_keep, F(deadletter_keep), false },
 	{ PS_SEC_JOURNAL, "enabled", set_switch, F(journal), false },
 	{ PS_SEC_JOURNAL, "trusted_uids", set_uids, 0, false },
 	{ PS_SEC_FILE, "enabled", set_switch, F(file), false },

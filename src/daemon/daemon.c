@@ -55,7 +55,7 @@ void ps_daemon_status(struct daemon *d, bool force)
 	if (!force && now - d->status_us < STATUS_EVERY_US)
 		return;
 	d->status_us = now;
-	char state[256], status[512], alerts[160] = "", pam[96] = "";
+	char state[256], status[768], alerts[256] = "", pam[96] = "";
 	if (d->stalled)
 		snprintf(state, sizeof(state), "STALLED: event log not writable, sources paused");
 	else if (d->journal_wanted && d->journal_blind)
@@ -66,9 +66,10 @@ void ps_daemon_status(struct daemon *d, bool force)
 	if (d->delivery) {
 		struct ps_delivery_counters c;
 		ps_delivery_counters(d->delivery, &c);
-		snprintf(alerts, sizeof(alerts), "; alerts: %llu sent, %llu retried, %llu dead-lettered, %llu dropped, %llu queued",
+		snprintf(alerts, sizeof(alerts),
+			 "; alerts: %llu sent, %llu retried, %llu dead-lettered (%llu expired), %llu dropped, %llu queued",
 			 (unsigned long long)c.sent, (unsigned long long)c.retried, (unsigned long long)c.dead,
-			 (unsigned long long)c.dropped, (unsigned long long)c.queued);
+			 (unsigned long long)c.expired, (unsigned long long)c.dropped, (unsigned long long)c.queued);
 	}
 	if (d->pam)
 		snprintf(pam, sizeof(pam), "; pam socket: %llu refused (not root), %llu unreadable",

@@ -11,6 +11,7 @@
 
 #include "event/json.h"
 #include "util/out.h"
+#include "util/rotate.h"
 
 struct ps_eventlog {
 	char *path;
@@ -161,22 +162,9 @@ void ps_eventlog_add_alert(struct ps_eventlog *el, const struct ps_alert *a)
 /* path → path.1 → ... → path.keep; the oldest falls off. */
 static int rotate(struct ps_eventlog *el)
 {
-	char from[PATH_MAX], to[PATH_MAX];
-
-	if (el->keep == 0) {
-		if (unlink(el->path) < 0 && errno != ENOENT)
-			return -errno;
-	} else {
-		for (unsigned n = el->keep; n > 1; n--) {
-			rotated_name(from, sizeof(from), el->path, n - 1);
-			rotated_name(to, sizeof(to), el->path, n);
-			if (rename(from, to) < 0 && errno != ENOENT)
-				return -errno;
-		}
-		rotated_name(to, sizeof(to), el->path, 1);
-		if (rename(el->path, to) < 0)
-			return -errno;
-	}
+	int r = ps_rotate_files(el->path, el->keep);
+	if (r < 0)
+		return r;
 	/*
 	 * The old log waits for the checkpoint thread's fdatasync: never one
 	 * here, on the ingestion path. After keep more rotations its file is

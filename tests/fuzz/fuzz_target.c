@@ -205,14 +205,39 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 }
 #elif defined(PS_FUZZ_ALERT_JSON)
 /*
- * The delivery input: one JSON object text. Whatever it is, the reader
- * stays in bounds, and an accepted item renders for every channel into
- * requests whose headers carry no CR, LF or other control characters.
+ * The delivery input: one JSON object text (jsonread.c), and the same
+ * bytes as a service's answer (retry.c reads a 429's Retry-After header
+ * and body). Whatever it is, the readers stay in bounds, and an accepted
+ * item, alone and merged into a digest, renders for every channel into
+ * requests whose headers carry no CR, LF or other control character and
+ * whose JSON bodies read back strictly (valid JSON and UTF-8).
  */
 #include "sink/deliver/channels.h"
+#include "sink/deliver/retry.h"
+
+static void render(const struct ps_msg *m, struct ps_channel_config *ch)
+{
+	for (int t = PS_CH_WEBHOOK; t <= PS_CH_EMAIL; t++) {
+		struct ps_request req;
+		ch->type = (enum ps_channel_type)t;
+		assert(ps_channel_request(m, 0, &req) == 0);
+		for (struct curl_slist *h = req.headers; h; h = h->next)
+			for (const char *c = h->data; *c; c++)
+				assert((unsigned char)*c >= 0x20 && *c != 0x7f);
+		if (t != PS_CH_NTFY && t != PS_CH_EMAIL) {
+			struct ps_jobject o;
+			assert(ps_jobject_read(&o, req.body.buf, req.body.len) == 0);
+			ps_jobject_free(&o);
+		}
+		ps_request_free(&req);
+	}
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	int64_t wait = ps_retry_after_us(ps_str((const char *)data, size < 64 ? size : 64),
+					 ps_str((const char *)data, size), 1700000000);
+	assert(wait >= -1 && wait <= PS_RETRY_AFTER_MAX_US);
 	struct ps_item a;
 	if (ps_item_parse(&a, (const char *)data, size) < 0)
 		return 0;
@@ -221,15 +246,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 					.topic = "t", .from = "a@example.org", .to = to, .signing_key = "k",
 					.signing_key_len = 1 };
 	struct ps_msg m = { .ch = &ch, .alert = &a, .id = a.id, .severity = a.severity };
-	for (int t = PS_CH_WEBHOOK; t <= PS_CH_EMAIL; t++) {
-		struct ps_request req;
-		ch.type = (enum ps_channel_type)t;
-		assert(ps_channel_request(&m, 0, &req) == 0);
-		for (struct curl_slist *h = req.headers; h; h = h->next)
-			for (const char *c = h->data; *c; c++)
-				assert((unsigned char)*c >= 0x20 && *c != 0x7f);
-		ps_request_free(&req);
-	}
+	render(&m, &ch);
+	struct ps_digest d;
+	ps_digest_init(&d);
+	ps_digest_add(&d, &a, 1);
+	ps_digest_add(&d, &a, 400000000);
+	struct ps_msg dm = { .ch = &ch, .digest = &d, .id = "dg2", .severity = d.severity };
+	render(&dm, &ch);
+	/* A template with every kind of placeholder. */
+	ch.template = "{user} {{x}} {src_ip} {severity} {id} {count} {nothing}";
+	ch.title = "{user}@{host}";
+	render(&m, &ch);
 	ps_item_free(&a);
 	return 0;
 }

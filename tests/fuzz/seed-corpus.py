@@ -109,6 +109,38 @@ def pam_datagram_seeds():
     put("pam_datagram", pam_datagram(1, 2, [(svc, b"sshd"), (svc, b"sshd")]))
 
 
+def alert_json_seeds():
+    """Delivery input (alerts and events as JSON, hostile names for every
+    channel's syntax) and services' answers (Retry-After header, 429 bodies)."""
+    hostile = [
+        r"x\n<b>&\"@everyone <!channel> *_`|\u001b[31m\u202e\ud800",
+        "*b* _i_ ~s~ `c` ||x|| [l](https://evil.example) <https://evil.example|bank> # h > q - l "
+        "{{DATE(2017-02-14T06:00:00Z, SHORT)}} @boss #tag /start",
+        r"a\r\nBcc: evil@example.org\r\n=?UTF-8?B?QQ==?=",
+        "&" * 160,
+        "\u0416" * 80,
+    ]
+    for u in hostile:
+        yield ('{"type":"event","time":"2026-11-21T19:50:23.000000Z","host":"web1","kind":"auth_success",'
+               '"service":"sshd","user":"%s","src_ip":"203.0.113.7","method":"password","key":"SHA256:x"}'
+               % u).encode()
+        yield ('{"type":"alert","id":"a-1","rule":"brute_force","severity":"high","time":"2026-11-21T19:50:23Z",'
+               '"host":"web1","summary":"%s","src_ip":"203.0.113.7","user":"%s","count":40,"window_s":300,'
+               '"mitre":["T1110.001"],"events":[{"type":"event","kind":"auth_failure","n":[1,2.5e3,null,true]}]}'
+               % (u, u)).encode()
+    yield (b'{"type":"alert","id":"a-1","rule":"ssh_bruteforce","severity":"high","time":"2026-11-21T19:50:23Z",'
+           b'"host":"web1","summary":"40 failed logins","src_ip":"203.0.113.7","user":"x\\n<b>","count":40,'
+           b'"window_s":300,"mitre":["T1110.001"],"events":[{"type":"event","kind":"auth_failure"}]}')
+    yield (b'{"type":"event","time":"2026-11-21T19:50:23.000000Z","host":"web1","kind":"auth_success",'
+           b'"service":"sshd","user":"\\u001b[31m\\ud800<!channel>","src_ip":"203.0.113.7","method":"password"}\n')
+    yield b'{"type":"event","kind":"auth_failure","user":"caf\\u00e9 \\u202e","detail":"x"}'
+    yield b'{"type":"alert","severity":"bogus","id":"not safe id!","rule":"' + b"r" * 200 + b'"}'
+    yield b'{"ok":false,"error_code":429,"description":"Too Many Requests: retry after 3","parameters":{"retry_after":3}}'
+    yield b'{"message":"You are being rate limited.","retry_after":0.25,"global":false}'
+    yield b"Sun, 06 Nov 1994 08:49:37 GMT"
+    yield b"120"
+
+
 def main():
     for t in os.listdir(CORPUS) if os.path.isdir(CORPUS) else []:
         for f in os.listdir(os.path.join(CORPUS, t)):
@@ -135,6 +167,8 @@ def main():
         elif line[:4].isdigit():
             put("syslog", line)
     put("journal_export", export)
+    for seed in alert_json_seeds():
+        put("alert_json", seed)
     put("journal_export", export_entry([(b"MESSAGE", b"Invalid user a\nb from 192.0.2.1 port 1"),
                                         (b"SYSLOG_IDENTIFIER", b"sshd")]))
     blocks = list(audit_blocks())

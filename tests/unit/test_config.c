@@ -739,6 +739,139 @@ static void test_example_detect_defaults(void **state)
 	ps_config_free(&cfg);
 }
 
+/* command = ...: split as config_argv.c says, never by a shell. */
+static void test_channel_argv(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *line;
+		const char *argv[5];
+	} ok[] = {
+		{ "/bin/x a  b\tc", { "/bin/x", "a", "b", "c" } },
+		{ "/bin/x 'a b' \"c \\\" \\\\ \\d\" e\\ f", { "/bin/x", "a b", "c \" \\ \\d", "e f" } },
+		{ "/bin/x a\"b c\"'d' '' $HOME;`id`", { "/bin/x", "ab cd", "", "$HOME;`id`" } },
+	};
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		char **v;
+		const char *why;
+		int n = ps_cfg_argv(ok[i].line, &v, &why);
+		int want = 0;
+		while (want < 5 && ok[i].argv[want])
+			want++;
+		assert_int_equal(n, want);
+		for (int k = 0; k < n; k++)
+			assert_string_equal(v[k], ok[i].argv[k]);
+		assert_null(v[n]);
+		ps_cfg_strv_free(v);
+	}
+	static const char *const bad[] = { "/bin/x 'a", "/bin/x \"a\\\"", "/bin/x a\\" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char **v;
+		const char *why;
+		assert_int_equal(ps_cfg_argv(bad[i], &v, &why), -EINVAL);
+		assert_non_null(why);
+		assert_null(v);
+	}
+
+	struct ps_config cfg;
+	struct diags dg;
+	assert_int_equal(load("[channel.run]\ntype = exec\ncommand = /bin/echo 'two words' x\\ y\nmax_age = 2h\n", &cfg, &dg), 0);
+	assert_int_equal(cfg.n_channels, 1);
+	assert_string_equal(cfg.channels[0].command[1], "two words");
+	assert_string_equal(cfg.channels[0].command[2], "x y");
+	assert_null(cfg.channels[0].command[3]);
+	assert_int_equal(cfg.channels[0].max_age_s, 7200);
+	assert_int_equal(cfg.channels[0].rate_count, 0);
+	ps_config_free(&cfg);
+	assert_true(contains(one_error("[channel.run]\ntype = exec\ncommand = echo hi\n", 3),
+			     "[channel.run] command: needs a program as an absolute path"));
+	assert_true(contains(one_error("[channel.run]\ntype = exec\ncommand = /bin/echo 'hi\n", 3),
+			     "[channel.run] command: a ' is not closed"));
+	assert_true(contains(one_error("[channel.run]\ntype = exec\ncommand = /nonexistent/hook\n", 3),
+			     "[channel.run] command: /nonexistent/hook: No such file or directory"));
+	char plain[32], text[128], want[96];
+	write_file(plain, "not a program\n", 0644);
+	snprintf(text, sizeof(text), "[channel.run]\ntype = exec\ncommand = %s\n", plain);
+	snprintf(want, sizeof(want), "[channel.run] command: %s: Permission denied", plain);
+	assert_true(contains(one_error(text, 3), want));
+	assert_int_equal(chmod(plain, 0777), 0);
+	assert_int_equal(load(text, &cfg, &dg), 0);
+	assert_int_equal(dg.warnings, 1);
+	assert_true(contains(diag_at(&dg, PS_DIAG_WARNING, 3), "is group- or world-writable (mode 0777)"));
+	ps_config_free(&cfg);
+	unlink(plain);
+	assert_true(contains(one_error("[channel.run]\ntype = exec\n", 1), "[channel.run] type exec needs command"));
+	assert_true(contains(one_error("[channel.run]\ntype = exec\ncommand = /bin/true\nmax_age = 0\n", 4),
+			     "[channel.run] max_age: not a duration from 1s to 30 days"));
+}
+
+/* Writes secret to dir/name. */
+static void secret_file(const char *dir, const char *name, const char *secret)
+{
+	char path[256];
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, secret, strlen(secret)), (ssize_t)strlen(secret));
+	close(fd);
+}
+
+/* Every secret from a file or a credential; no message quotes one. */
+static void test_channel_secrets(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/ps-creds-XXXXXX", text[2048];
+	assert_non_null(mkdtemp(dir));
+	secret_file(dir, "auth", "Bearer SECRET-H\n");
+	secret_file(dir, "topic", "SECRET_topic\n");
+	secret_file(dir, "smtp", "smtps://user:SECRET-P@mail.example.org\n");
+	secret_file(dir, "bad-url", "ftp://SECRET-U@example.org\n");
+	secret_file(dir, "bad-topic", "SECRET/../x\n");
+	secret_file(dir, "bad-header", "SECRET-C\rX-Evil: 1\n");
+	setenv("CREDENTIALS_DIRECTORY", dir, 1);
+	struct ps_config cfg;
+	struct diags dg;
+	snprintf(text, sizeof(text),
+		 "[channel.n]\ntype = ntfy\ntopic_file = topic\nheader_file.Authorization = %s/auth\n"
+		 "[channel.m]\ntype = email\nurl_file = smtp\nfrom = a@example.org\nto = b@example.org\n",
+		 dir);
+	assert_int_equal(load(text, &cfg, &dg), 0);
+	assert_string_equal(cfg.channels[0].topic_secret, "SECRET_topic");
+	assert_int_equal(cfg.channels[0].n_secret_headers, 1);
+	assert_string_equal(cfg.channels[0].secret_headers[0].name, "Authorization");
+	assert_string_equal(cfg.channels[0].secret_headers[0].value, "Bearer SECRET-H");
+	assert_string_equal(cfg.channels[1].url_secret, "smtps://user:SECRET-P@mail.example.org");
+	assert_int_equal(cfg.deadletter_max_size, 10 << 20);
+	assert_int_equal(cfg.deadletter_keep, 3);
+	assert_int_equal(cfg.channels[0].max_age_s, 86400);
+	ps_config_free(&cfg);
+
+	assert_int_equal(load("[general]\ndeadletter_max_size = 1M\ndeadletter_keep = 0\n[channel.n]\ntype = ntfy\n"
+			      "topic_file = bad-topic\nheader_file.X-A = bad-header\n"
+			      "[channel.w]\ntype = webhook\nurl_file = bad-url\n"
+			      "[channel.m]\ntype = email\nurl_file = bad-url\nfrom = a@example.org\nto = b@example.org\n",
+			      &cfg, &dg),
+			 -EINVAL);
+	assert_int_equal(dg.errors, 4);
+	assert_true(contains(diag_at(&dg, PS_DIAG_ERROR, 6), "[channel.n] topic_file: a topic is 1 to 64"));
+	assert_true(contains(diag_at(&dg, PS_DIAG_ERROR, 7), "[channel.n] header_file.X-A: the file holds a control"));
+	assert_true(contains(diag_at(&dg, PS_DIAG_ERROR, 10), "[channel.w] url_file: the file holds no http(s):// URL"));
+	assert_true(contains(diag_at(&dg, PS_DIAG_ERROR, 13), "[channel.m] url_file: the file holds no smtp(s):// URL"));
+	for (unsigned i = 0; i < dg.n; i++)
+		assert_null(strstr(dg.d[i].msg, "SECRET"));
+	assert_true(contains(one_error("[channel.n]\ntype = ntfy\ntopic = a/../b\n", 3), "[channel.n] topic: a topic is"));
+	assert_true(contains(one_error("[channel.n]\ntype = ntfy\n", 1), "type ntfy needs topic or topic_file"));
+	assert_true(contains(one_error("[channel.w]\ntype = webhook\nurl = smtp://127.0.0.1\n", 3),
+			     "[channel.w] url: not an http:// or https:// URL"));
+	unsetenv("CREDENTIALS_DIRECTORY");
+	static const char *const names[] = { "auth", "topic", "smtp", "bad-url", "bad-topic", "bad-header" };
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		snprintf(text, sizeof(text), "%s/%s", dir, names[i]);
+		unlink(text);
+	}
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -752,6 +885,7 @@ int main(void)
 		cmocka_unit_test(test_secret),       cmocka_unit_test(test_example_file),
 		cmocka_unit_test(test_detect_keys),  cmocka_unit_test(test_detect_errors),
 		cmocka_unit_test(test_example_detect_defaults),
+		cmocka_unit_test(test_channel_argv), cmocka_unit_test(test_channel_secrets),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
