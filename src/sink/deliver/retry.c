@@ -3,7 +3,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "sink/deliver/jsonread.h"
+#include "util/jsonread.h"
 #include "util/timeconv.h"
 
 int64_t ps_backoff_us(unsigned attempt, uint32_t rnd)

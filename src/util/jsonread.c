@@ -1,4 +1,4 @@
-#include "sink/deliver/jsonread.h"
+#include "util/jsonread.h"
 
 #include <errno.h>
 #include <stdint.h>

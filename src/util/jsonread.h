@@ -1,7 +1,7 @@
 /*
  * A small, strict reader for ONE JSON object text: an alert from the
  * detector or an event line from event/json.c (the delivery subsystem's
- * input). It records the object's top-level members by name; nested
+ * input, and the event log as `pamsignal search` reads it). It records the object's top-level members by name; nested
  * arrays and objects (an alert's "events", "mitre") are checked and kept
  * as raw JSON text.
  *
@@ -16,8 +16,8 @@
  * becomes U+FFFD. Bounded: input at most PS_JR_MAX_LEN bytes, at most
  * PS_JR_MAX_FIELDS recorded members (further ones are checked, not kept).
  */
-#ifndef PS_SINK_DELIVER_JSONREAD_H
-#define PS_SINK_DELIVER_JSONREAD_H
+#ifndef PS_UTIL_JSONREAD_H
+#define PS_UTIL_JSONREAD_H
 
 #include <stdbool.h>
 #include <stddef.h>
