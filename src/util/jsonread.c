@@ -232,11 +232,18 @@ static bool member(struct rd *r, struct ps_jobject *o)
 
 int ps_jobject_read(struct ps_jobject *o, const char *p, size_t n)
 {
-	memset(o, 0, sizeof(*o));
+	o->n = 0;
 	if (n > PS_JR_MAX_LEN)
 		return -E2BIG;
-	if (!(o->buf = malloc(n ? n : 1)))
-		return -ENOMEM;
+	if (o->cap < n || !o->buf) {
+		/* Decoded text never outgrows its input (see u_escape). */
+		size_t cap = n < 256 ? 256 : n;
+		char *b = realloc(o->buf, cap);
+		if (!b)
+			return -ENOMEM;
+		o->buf = b;
+		o->cap = cap;
+	}
 	struct rd r = { .p = p, .end = p + n, .out = o->buf };
 	if (!eat(&r, '{'))
 		return -EBADMSG;
@@ -256,6 +263,7 @@ void ps_jobject_free(struct ps_jobject *o)
 {
 	free(o->buf);
 	o->buf = NULL;
+	o->cap = 0;
 	o->n = 0;
 }
 

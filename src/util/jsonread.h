@@ -25,7 +25,7 @@
 #include "util/slice.h"
 
 #define PS_JR_MAX_LEN (64 * 1024)
-#define PS_JR_MAX_FIELDS 40
+#define PS_JR_MAX_FIELDS 64
 #define PS_JR_MAX_DEPTH 16
 
 enum ps_jtype { PS_J_STRING, PS_J_NUMBER, PS_J_BOOL, PS_J_NULL, PS_J_ARRAY, PS_J_OBJECT };
@@ -40,13 +40,18 @@ struct ps_jobject {
 	struct ps_jfield f[PS_JR_MAX_FIELDS];
 	size_t n;
 	char *buf; /* owned: decoded names and strings point here */
+	size_t cap;
 };
 
 /*
  * Read the object in p[0..n) (whitespace around it allowed). Slices of
  * raw values point into p, which must outlive o. Returns 0, -EBADMSG for
  * text that is not one valid object, -E2BIG past PS_JR_MAX_LEN, -ENOMEM.
- * Free with ps_jobject_free() whatever it returned.
+ *
+ * o starts zeroed; reading into it again reuses its buffer (grown when a
+ * longer text comes), so a reader of many lines allocates only a few
+ * times, and the previous object's members are gone. Free with
+ * ps_jobject_free() when done, whatever the reads returned.
  */
 int ps_jobject_read(struct ps_jobject *o, const char *p, size_t n);
 void ps_jobject_free(struct ps_jobject *o);
