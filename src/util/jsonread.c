@@ -49,9 +49,18 @@ static long hex4(struct rd *r)
 	return v;
 }
 
+/* Decoded text goes to r->out; a reader that only checks has none. */
+static void put_bytes(struct rd *r, const char *p, size_t n)
+{
+	if (r->out)
+		memcpy(r->out + r->out_len, p, n);
+	r->out_len += n;
+}
+
 static void put_cp(struct rd *r, uint32_t cp)
 {
-	r->out_len += ps_utf8_put(cp, r->out + r->out_len);
+	char b[4];
+	put_bytes(r, b, ps_utf8_put(cp, b));
 }
 
 /* \uXXXX (the "\u" already taken), with a following low surrogate if any. */
@@ -92,14 +101,13 @@ static bool string(struct rd *r, struct ps_str *out)
 			size_t len = ps_utf8_seq((const unsigned char *)r->p, (size_t)(r->end - r->p), &cp);
 			if (len == 0)
 				return false;
-			memcpy(r->out + r->out_len, r->p, len);
-			r->out_len += len;
+			put_bytes(r, r->p, len);
 			r->p += len;
 			continue;
 		}
 		r->p++;
 		if (c != '\\') {
-			r->out[r->out_len++] = (char)c;
+			put_bytes(r, (const char *)&c, 1);
 			continue;
 		}
 		if (r->p >= r->end)
@@ -108,14 +116,14 @@ static bool string(struct rd *r, struct ps_str *out)
 		static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
 		const char *k = e ? strchr(from, e) : NULL;
 		if (k)
-			r->out[r->out_len++] = to[k - from];
+			put_bytes(r, &to[k - from], 1);
 		else if (e != 'u' || !u_escape(r))
 			return false;
 	}
 	if (r->p >= r->end)
 		return false;
 	r->p++;
-	if (out)
+	if (out && r->out)
 		*out = ps_str(r->out + start, r->out_len - start);
 	else
 		r->out_len = start;
@@ -273,4 +281,39 @@ struct ps_str ps_jobject_get(const struct ps_jobject *o, const char *name, enum 
 		if (ps_eq_lit(o->f[i].name, name))
 			return o->f[i].type == type ? o->f[i].value : PS_STR_NULL;
 	return PS_STR_NULL;
+}
+
+void ps_jarray_begin(struct ps_jarray *a, struct ps_str array)
+{
+	a->rest = array;
+	a->started = false;
+}
+
+int ps_jarray_next(struct ps_jarray *a, struct ps_str *elem)
+{
+	struct rd r = { .p = a->rest.p, .end = a->rest.p + a->rest.n };
+	enum ps_jtype type;
+	if (!a->rest.p)
+		return 0;
+	if (!a->started) {
+		a->started = true;
+		if (!eat(&r, '['))
+			return -EBADMSG;
+		if (eat(&r, ']')) {
+			a->rest = PS_STR_NULL;
+			return 0;
+		}
+	} else if (eat(&r, ']')) {
+		a->rest = PS_STR_NULL;
+		return 0;
+	} else if (!eat(&r, ',')) {
+		return -EBADMSG;
+	}
+	ws(&r);
+	const char *start = r.p;
+	if (!value(&r, 1, &type))
+		return -EBADMSG;
+	*elem = ps_str(start, (size_t)(r.p - start));
+	a->rest = ps_str(r.p, (size_t)(r.end - r.p));
+	return 1;
 }

@@ -59,4 +59,17 @@ void ps_jobject_free(struct ps_jobject *o);
 /* The member's value, or PS_STR_NULL (not there, or not of that type). */
 struct ps_str ps_jobject_get(const struct ps_jobject *o, const char *name, enum ps_jtype type);
 
+/*
+ * The elements of an array (the raw text of a PS_J_ARRAY member), one per
+ * call: ps_jarray_next() sets *elem to the next element's raw JSON text
+ * and returns 1, then 0 after the last; -EBADMSG for text that is not an
+ * array. Nothing is allocated; elements are checked as they are reached.
+ */
+struct ps_jarray {
+	struct ps_str rest;
+	bool started;
+};
+void ps_jarray_begin(struct ps_jarray *a, struct ps_str array);
+int ps_jarray_next(struct ps_jarray *a, struct ps_str *elem);
+
 #endif
