@@ -38,12 +38,6 @@ struct ps_trusted_program {
 	bool any_uid;
 };
 
-/* An address block: net holds the network address (host bits zero). */
-struct ps_cidr {
-	struct ps_ip net;
-	unsigned prefix;
-};
-
 /* [rule.NAME]: the keys every rule has. window and realert are seconds. */
 struct ps_rule_config {
 	bool enabled;

@@ -19,23 +19,6 @@ static int bad(struct ps_cfg_loader *ld, const char *name, const char *what, con
 	return -EINVAL;
 }
 
-/* "192.0.2.0/24", "2001:db8::/32" or a single address. Host bits are cleared. */
-static bool parse_cidr(const char *w, struct ps_cidr *out)
-{
-	const char *slash = strchr(w, '/');
-	struct ps_str addr = ps_str(w, slash ? (size_t)(slash - w) : strlen(w));
-	if (ps_has_byte(addr, '%') || ps_ip_parse(addr, &out->net) < 0)
-		return false;
-	unsigned max = out->net.family == 4 ? 32 : 128;
-	uint64_t prefix = max;
-	if (slash && ps_parse_u64(ps_cstr(slash + 1), max, &prefix) < 0)
-		return false;
-	out->prefix = (unsigned)prefix;
-	for (unsigned bit = out->prefix; bit < max; bit++)
-		out->net.a[bit / 8] &= (uint8_t)~(0x80u >> (bit % 8));
-	return true;
-}
-
 int ps_cfg_set_cidrs(struct ps_cfg_loader *ld, const struct ps_cfg_key *k, const char *v)
 {
 	char **w;
@@ -46,7 +29,7 @@ int ps_cfg_set_cidrs(struct ps_cfg_loader *ld, const struct ps_cfg_key *k, const
 	if (!c)
 		r = -ENOMEM;
 	for (int i = 0; r != -ENOMEM && i < n; i++)
-		if (!parse_cidr(w[i], &c[i]))
+		if (ps_cidr_parse(ps_cstr(w[i]), &c[i]) < 0)
 			r = bad(ld, k->name, "is not an address or address/prefix", w[i]);
 	ps_cfg_strv_free(w);
 	if (r < 0) {

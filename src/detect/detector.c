@@ -141,22 +141,12 @@ void ps_detector_free(struct ps_detector *d)
 	free(d);
 }
 
-static bool in_cidr(const struct ps_ip *ip, const struct ps_cidr *c)
-{
-	if (ip->family != c->net.family)
-		return false;
-	unsigned full = c->prefix / 8, rest = c->prefix % 8;
-	if (memcmp(ip->a, c->net.a, full) != 0)
-		return false;
-	return !rest || ((ip->a[full] ^ c->net.a[full]) & (0xff00u >> rest)) == 0;
-}
-
 /* [detect] allowlist_cidrs and allowlist_users: every rule ignores these. */
 static bool allowlisted(const struct ps_detector *d, const struct ps_event *ev)
 {
 	if (ev->src_ip.family)
 		for (size_t i = 0; i < d->n_allow_cidrs; i++)
-			if (in_cidr(&ev->src_ip, &d->allow_cidrs[i]))
+			if (ps_cidr_contains(&d->allow_cidrs[i], &ev->src_ip))
 				return true;
 	if (ps_set(ev->user))
 		for (char **u = d->allow_users; *u; u++)
