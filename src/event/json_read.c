@@ -12,24 +12,26 @@ enum ftype { F_STR, F_INT, F_TIME, F_IP, F_KIND, F_OUTCOME, F_REASON, F_ACTION, 
 /* Every field json.c writes but "type". max: the largest value an integer field can hold. */
 static const struct efield {
 	const char *name;
+	size_t len;
 	enum ftype type;
 	size_t off;
 	uint64_t max;
 } event_fields[] = {
-#define S(name, f) { name, F_STR, offsetof(struct ps_event, f), 0 }
-#define I(name, f, max) { name, F_INT, offsetof(struct ps_event, f), max }
-	{ "time", F_TIME, offsetof(struct ps_event, time_us), 0 },
+#define F(name, type, off, max) { name, sizeof(name) - 1, type, off, max }
+#define S(name, f) F(name, F_STR, offsetof(struct ps_event, f), 0)
+#define I(name, f, max) F(name, F_INT, offsetof(struct ps_event, f), max)
+	F("time", F_TIME, offsetof(struct ps_event, time_us), 0),
 	S("host", host),
-	{ "kind", F_KIND, 0, 0 },
-	{ "outcome", F_OUTCOME, 0, 0 },
-	{ "reason", F_REASON, 0, 0 },
+	F("kind", F_KIND, 0, 0),
+	F("outcome", F_OUTCOME, 0, 0),
+	F("reason", F_REASON, 0, 0),
 	S("service", service),
 	S("program", program),
 	I("pid", pid, INT64_MAX),
 	I("ppid", ppid, INT64_MAX),
 	S("exe", exe),
 	S("cmdline", cmdline),
-	{ "parents", F_PARENTS, 0, 0 },
+	F("parents", F_PARENTS, 0, 0),
 	I("sender_uid", sender_uid, INT64_MAX),
 	S("sender_exe", sender_exe),
 	S("sender_comm", sender_comm),
@@ -37,10 +39,10 @@ static const struct efield {
 	S("target_user", target_user),
 	S("login_user", login_user),
 	I("login_uid", login_uid, INT64_MAX),
-	{ "src_ip", F_IP, offsetof(struct ps_event, src_ip), 0 },
+	F("src_ip", F_IP, offsetof(struct ps_event, src_ip), 0),
 	I("src_port", src_port, 65535),
 	S("src_host", src_host),
-	{ "dst_ip", F_IP, offsetof(struct ps_event, dst_ip), 0 },
+	F("dst_ip", F_IP, offsetof(struct ps_event, dst_ip), 0),
 	I("dst_port", dst_port, 65535),
 	S("method", method),
 	S("key", key),
@@ -50,26 +52,37 @@ static const struct efield {
 	S("input", input),
 	S("session", session),
 	I("duration_s", duration_s, INT64_MAX),
-	{ "action", F_ACTION, 0, 0 },
+	F("action", F_ACTION, 0, 0),
 	S("group", group),
 	S("actor", actor),
-	{ "count", F_COUNT, 0, UINT32_MAX },
+	F("count", F_COUNT, 0, UINT32_MAX),
 	S("audit_type", audit_type),
 	S("detail", detail),
-	{ "ambiguous", F_TRUE, 0, 0 },
+	F("ambiguous", F_TRUE, 0, 0),
 	S("source", source),
 	S("file", file),
 	I("line", line, INT64_MAX),
 	S("message", message),
 #undef S
 #undef I
+#undef F
 };
+#define N_FIELDS (sizeof(event_fields) / sizeof(event_fields[0]))
 
-static const struct efield *event_field(struct ps_str name)
+/*
+ * The table entry for a field name. Lines come in the writer's order, so
+ * the search starts after the previous field found (*hint) and wraps.
+ */
+static const struct efield *event_field(struct ps_str name, size_t *hint)
 {
-	for (size_t i = 0; i < sizeof(event_fields) / sizeof(event_fields[0]); i++)
-		if (ps_eq_lit(name, event_fields[i].name))
-			return &event_fields[i];
+	for (size_t k = 0; k < N_FIELDS; k++) {
+		size_t i = (*hint + k) % N_FIELDS;
+		const struct efield *f = &event_fields[i];
+		if (f->len == name.n && memcmp(f->name, name.p, name.n) == 0) {
+			*hint = i + 1;
+			return f;
+		}
+	}
 	return NULL;
 }
 
@@ -201,11 +214,12 @@ static int event_member(struct ps_event_line *l, const struct efield *f, const s
 
 static int read_event(struct ps_event_line *l, const char **why)
 {
+	size_t hint = 0;
 	ps_event_init(&l->ev);
 	l->kind_name = PS_STR_NULL;
 	for (size_t i = 0; i < l->obj.n; i++) {
 		const struct ps_jfield *m = &l->obj.f[i];
-		const struct efield *f = event_field(m->name);
+		const struct efield *f = event_field(m->name, &hint);
 		if (!f)
 			continue; /* a field of a later version, or "type" */
 		int r = event_member(l, f, m, why);

@@ -11,6 +11,7 @@ struct rd {
 	const char *p, *end;
 	char *out;
 	size_t out_len;
+	uint64_t names; /* a bit per member name seen (a cheap filter before the repeated-key check) */
 };
 
 static void ws(struct rd *r)
@@ -93,6 +94,16 @@ static bool string(struct rd *r, struct ps_str *out)
 		return false;
 	size_t start = r->out_len;
 	while (r->p < r->end && *r->p != '"') {
+		/* A run of plain ASCII goes in one copy. */
+		const char *run = r->p;
+		while (run < r->end && (unsigned char)*run >= 0x20 && (unsigned char)*run < 0x80 && *run != '"' &&
+		       *run != '\\')
+			run++;
+		if (run > r->p) {
+			put_bytes(r, r->p, (size_t)(run - r->p));
+			r->p = run;
+			continue;
+		}
 		unsigned char c = (unsigned char)*r->p;
 		if (c < 0x20)
 			return false;
@@ -214,9 +225,13 @@ static bool member(struct rd *r, struct ps_jobject *o)
 	enum ps_jtype type;
 	if (!string(r, &name) || !eat(r, ':'))
 		return false;
-	for (size_t i = 0; i < o->n; i++)
-		if (ps_eq(o->f[i].name, name))
-			return false; /* a repeated key: refused, not guessed */
+	uint64_t bit = name.n ? 1ull << ((name.n * 7 + (unsigned char)name.p[0] * 3 + (unsigned char)name.p[name.n - 1]) & 63) : 1;
+	if (r->names & bit) {
+		for (size_t i = 0; i < o->n; i++)
+			if (ps_eq(o->f[i].name, name))
+				return false; /* a repeated key: refused, not guessed */
+	}
+	r->names |= bit;
 	ws(r);
 	const char *start = r->p;
 	size_t mark = r->out_len;
