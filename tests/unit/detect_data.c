@@ -5,7 +5,10 @@
  *
  *   = TITLE              a new scenario: a fresh detector
  *   config LINE          a line of pamsignal.conf for it (before its first input)
- *   < LINE               a log line, exactly as a log holds it
+ *   < LINE               a log line, exactly as a log holds it; audit records
+ *                        (type=...) are grouped into events by libauparse, and
+ *                        the event of consecutive records counts at the next
+ *                        line that is not one (as after EOE in audit.log)
  *   <x LINE              the same with \xNN and \\ escapes
  *   repeat N LINE        LINE N times; {i} is 1..N, {x} i in hex, {hi} and
  *                        {lo} the high and low 16 bits of i in hex
@@ -44,9 +47,11 @@
 
 #include "config/config.h"
 #include "decode/decode.h"
+#include "decode/audit.h"
 #include "decode/frame.h"
 #include "detect/detect.h"
 #include "event/json.h"
+#include "source/audit_feed.h"
 #include "util/timeconv.h"
 #include "unescape.h"
 
@@ -57,6 +62,7 @@ struct run {
 	unsigned lineno, failures;
 	bool regen;
 	struct ps_frame_ctx frame;
+	struct ps_audit_feed *audit; /* audit records of the scenario */
 	char config[4096];
 	size_t config_len;
 	struct ps_detector *det;
@@ -216,10 +222,34 @@ static struct ps_detector *detector(struct run *r)
 	return r->det;
 }
 
+static int audit_event(const struct ps_event *ev_in, void *arg)
+{
+	struct run *r = arg;
+	struct ps_event ev = *ev_in;
+	ev.file = PS_LIT("test.log");
+	ps_detector_feed(detector(r), &ev, on_alert, r);
+	return 0;
+}
+
+/* The records fed so far make their events. */
+static void audit_flush(struct run *r)
+{
+	if (r->audit)
+		ps_audit_feed_flush(r->audit);
+}
+
 static void feed(struct run *r, struct ps_str line)
 {
 	struct ps_record rec;
 	struct ps_event ev;
+	uint64_t serial;
+	if (ps_audit_line(line, &serial)) {
+		if (!r->audit)
+			assert_int_equal(ps_audit_feed_new(&r->audit, PS_LIT("test.log"), audit_event, NULL, r), 0);
+		ps_audit_feed_line(r->audit, line, r->lineno, NULL);
+		return;
+	}
+	audit_flush(r);
 	assert_true(ps_frame_line(&r->frame, line, &rec) >= 0);
 	if (ps_decode(&rec, &ev) <= 0)
 		return;
@@ -410,7 +440,10 @@ static void expect(struct run *r, const char *want)
 
 static void end_scenario(struct run *r)
 {
+	audit_flush(r);
 	settle(r);
+	ps_audit_feed_free(r->audit);
+	r->audit = NULL;
 	ps_detector_free(r->det);
 	r->det = NULL;
 	r->config_len = 0;
@@ -420,6 +453,8 @@ static void end_scenario(struct run *r)
 
 static void directive(struct run *r, char *line, size_t n)
 {
+	if (line[0] != '<')
+		audit_flush(r);
 	if (line[0] == '>') {
 		expect(r, line + 1);
 		return;
@@ -494,6 +529,8 @@ static void run_file(void **state)
 		if (r->regen) {
 			if (line[0] == '>')
 				continue;
+			if (!comment && line[0] != '<')
+				audit_flush(r); /* the audit records before this line make their event */
 			if (!comment)
 				settle(r); /* what the previous line raised, before this one */
 			printf("%s\n", line);
