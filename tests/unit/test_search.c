@@ -228,7 +228,8 @@ struct got {
 static int out_line(struct ps_str line, void *arg)
 {
 	struct got *g = arg;
-	int64_t t = strtoll(line.p, NULL, 10);
+	char num[32];
+	int64_t t = strtoll(ps_to_cstr(line, num, sizeof(num)), NULL, 10); /* the line is not NUL-terminated */
 	if (t < g->last)
 		g->unordered++;
 	g->last = t;
