@@ -237,8 +237,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 /*
  * An event log line as pamsignal search reads it. Whatever it is, the
  * reader stays in bounds, what it accepts renders as valid output, and an
- * accepted event written out and read again is written the same: reading
- * loses nothing the writer wrote.
+ * accepted event (of a kind this version knows) written out and read again
+ * is written the same: reading loses nothing the writer wrote.
  */
 #include "event/json_read.h"
 
@@ -252,6 +252,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (r == PS_LINE_EVENT) {
 		struct ps_out a, b;
 		write_checked(&l.ev);
+		if (l.ev.kind == PS_KIND_NONE) { /* a kind this version does not know: not written, so not read again */
+			free(line);
+			return 0;
+		}
 		ps_out_init_mem(&a);
 		ps_out_init_mem(&b);
 		ps_event_write_json(&a, &l.ev, 0);
