@@ -461,6 +461,19 @@ static int execve_event(auparse_state_t *au, struct ps_audit_text *t, struct ps_
 	return 1;
 }
 
+/* The event's time (left as it is when out of range) and node=. */
+static void stamp(auparse_state_t *au, struct ps_audit_text *t, int64_t *time_us, struct ps_str *host)
+{
+	const au_event_t *e = auparse_get_timestamp(au);
+	if (!e)
+		return;
+	/* The stamp is parsed from the record's text: any number at all. */
+	if ((uint64_t)e->sec <= (uint64_t)(INT64_MAX / 1000000 - 1) && e->milli < 1000)
+		*time_us = (int64_t)e->sec * 1000000 + (int64_t)e->milli * 1000;
+	if (e->host)
+		*host = put(t, e->host, strlen(e->host));
+}
+
 /* PROCTITLE: the first 128 bytes of argv, NUL-separated (kernel/auditsc.c audit_log_proctitle). */
 static struct ps_str proctitle(struct ps_audit_text *t, struct ps_str raw)
 {
@@ -487,13 +500,7 @@ int ps_audit_proc(auparse_state_t *au, struct ps_audit_text *t, struct ps_audit_
 	*p = (struct ps_audit_proc){ .time_us = -1, .pid = -1, .ppid = -1 };
 	if (auparse_first_record(au) <= 0)
 		return 0;
-	const au_event_t *e = auparse_get_timestamp(au);
-	if (e) {
-		if ((uint64_t)e->sec <= (uint64_t)(INT64_MAX / 1000000 - 1) && e->milli < 1000)
-			p->time_us = (int64_t)e->sec * 1000000 + (int64_t)e->milli * 1000;
-		if (e->host)
-			p->host = put(t, e->host, strlen(e->host));
-	}
+	stamp(au, t, &p->time_us, &p->host);
 	do {
 		switch (auparse_get_type(au)) {
 		case AUDIT_SYSCALL:
@@ -541,14 +548,7 @@ int ps_audit_map(auparse_state_t *au, struct ps_audit_text *t, struct ps_event *
 	t->len = 0;
 	if (auparse_first_record(au) <= 0)
 		return 0;
-	const au_event_t *e = auparse_get_timestamp(au);
-	if (e) {
-		/* The stamp is parsed from the record's text: any number at all. */
-		if ((uint64_t)e->sec <= (uint64_t)(INT64_MAX / 1000000 - 1) && e->milli < 1000)
-			ev->time_us = (int64_t)e->sec * 1000000 + (int64_t)e->milli * 1000;
-		if (e->host)
-			ev->host = put(t, e->host, strlen(e->host));
-	}
+	stamp(au, t, &ev->time_us, &ev->host);
 	int type = auparse_get_type(au);
 	const char *type_name = auparse_get_type_name(au);
 	const char *text = auparse_get_record_text(au);
