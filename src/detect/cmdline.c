@@ -11,8 +11,8 @@
 #define MAX_WORDS 32
 #define MAX_NEST 4     /* substitutions open at once on one line */
 #define MAX_DEPTH 3    /* command lines inside command lines (-c, $(...) in quotes) */
-#define MAX_TOKENS 256 /* per line */
-#define SCRATCH 8192   /* unquoted words, for the whole text */
+#define MAX_TOKENS 4096 /* per line: more than a line of typed input can hold */
+#define SCRATCH 8192   /* unquoted words of one line */
 
 const struct ps_cmd_tool ps_cmd_default_tools[] = {
 	{ "netstat", { "T1049" } }, { "ss", { "T1049" } },     { "lsof", { "T1049", "T1057" } },
@@ -447,10 +447,12 @@ size_t ps_cmd_find(const struct ps_cmd_rules *rules, struct ps_str text, struct 
 	c.out = out;
 	c.n = 0;
 	c.max = max;
-	c.used = 0;
-	/* Line by line: typed input separates them with CR, scripts with LF. */
-	while (text.n > 0 && c.used < SCRATCH) {
+	/* Line by line: typed input separates them with CR, scripts with LF.
+	 * Matches keep slices of the text, not of the scratch: each line
+	 * starts with all of it. */
+	while (text.n > 0) {
 		size_t n = 0;
+		c.used = 0;
 		while (n < text.n && text.p[n] != '\r' && text.p[n] != '\n')
 			n++;
 		c.line = ps_head(text, n);

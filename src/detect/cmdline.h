@@ -22,8 +22,9 @@
  * An attacker can hide a command from any such reader (aliases, eval,
  * variables, base64): this catches what is run plainly, which is most of
  * what people and scripts do. Bounded: lines are read once, substitutions
- * and -c arguments three levels deep, 256 tokens per line and 32 words
- * per simple command at most. Nothing is allocated.
+ * and -c arguments three levels deep, 32 words per simple command kept
+ * (the rest are still read for substitutions and separators), 8 KiB of
+ * unquoted words per line. Nothing is allocated.
  */
 #ifndef PS_DETECT_CMDLINE_H
 #define PS_DETECT_CMDLINE_H

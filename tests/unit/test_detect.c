@@ -328,6 +328,15 @@ static void test_cmdline(void **state)
 		if (strcmp(got, cases[i].want) != 0)
 			fail_msg("'%s': found '%s', want '%s'", cases[i].text, got, cases[i].want);
 	}
+	/* Padding does not hide what follows: a thousand words, then the command. */
+	static char padded[4096];
+	size_t len = 0;
+	for (int i = 0; i < 1000; i++)
+		len += (size_t)snprintf(padded + len, sizeof(padded) - len, "x ");
+	snprintf(padded + len, sizeof(padded) - len, "; nmap 192.0.2.1");
+	labels(padded, got, sizeof(got));
+	assert_string_equal(got, "nmap");
+
 	/* One command line, however it is seen, hashes the same. */
 	static const struct ps_cmd_rules rules = { ps_cmd_default_tools, 9, true, true };
 	struct ps_cmd_match a, b;
