@@ -41,3 +41,12 @@ int ps_cli_config_args(int argc, char **argv, const char *command, void (*usage)
 	}
 	return -1;
 }
+
+void ps_cli_config_diag(enum ps_diag_level level, const char *file, unsigned line, const char *msg, void *arg)
+{
+	(void)arg;
+	if (line)
+		ps_log_error("%s:%u: %s: %s", file, line, level == PS_DIAG_ERROR ? "error" : "warning", msg);
+	else
+		ps_log_error("%s: %s: %s", file, level == PS_DIAG_ERROR ? "error" : "warning", msg);
+}

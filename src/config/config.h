@@ -38,12 +38,6 @@ struct ps_trusted_program {
 	bool any_uid;
 };
 
-/* An address block: net holds the network address (host bits zero). */
-struct ps_cidr {
-	struct ps_ip net;
-	unsigned prefix;
-};
-
 /* [rule.NAME]: the keys every rule has. window and realert are seconds. */
 struct ps_rule_config {
 	bool enabled;
@@ -70,6 +64,10 @@ struct ps_detect_config {
 	unsigned new_source_prefix6;/* prefix6 = 64: IPv6 sources are compared as networks */
 	unsigned new_source_per_user; /* sources_per_user = 16 remembered */
 	bool new_source_first_login;/* first_login = no: a user's very first login alerts too */
+	/* [rule.commands_of_interest] */
+	char **coi_commands;        /* commands = NAME[:MITRE-ID[,ID]]...: NULL = the built-in list */
+	bool coi_download_to_shell; /* download_to_shell = yes */
+	bool coi_history_clearing;  /* history_clearing = yes */
 	/* [rule.off_hours] */
 	char *timezone;             /* timezone: NULL = the system's */
 	/* schedule = Mon-Fri 07:00-20:00: bit m of week[d] (d 0 = Monday) set

@@ -31,7 +31,7 @@ enum ps_cfg_section {
 };
 
 /* Keys a [rule.NAME] section may hold (config_rules.c has the table). */
-#define PS_CFG_RULE_KEYS 12
+#define PS_CFG_RULE_KEYS 15
 
 struct ps_cfg_loader;
 
@@ -125,6 +125,8 @@ bool ps_cfg_near(size_t d, const char *candidate);
 /* config_rules.c: [detect] values, [rule.NAME] sections, and the defaults of both. */
 int ps_cfg_set_cidrs(struct ps_cfg_loader *ld, const struct ps_cfg_key *k, const char *v);
 int ps_cfg_set_users(struct ps_cfg_loader *ld, const struct ps_cfg_key *k, const char *v);
+/* [rule.commands_of_interest] commands: NAME[:ID[,ID]] words; the error (if any) in err. */
+int ps_cfg_parse_commands(const char *v, char ***out, char *err, size_t size);
 int ps_cfg_set_samples(struct ps_cfg_loader *ld, const struct ps_cfg_key *k, const char *v);
 /* "rule.NAME" was entered (name: what follows "rule.", n bytes). */
 void ps_cfg_enter_rule(struct ps_cfg_loader *ld, const char *name, size_t n);

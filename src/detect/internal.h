@@ -26,6 +26,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "detect/cmdline.h"
 #include "detect/detect.h"
 #include "detect/sample.h"
 #include "detect/table.h"
@@ -140,6 +141,9 @@ struct ps_detector {
 	char **allow_users;
 	struct ps_detect_config cfg; /* copy of the scalar settings (pointers cleared) */
 	struct ps_tz *tz;
+	struct ps_cmd_rules coi;    /* commands_of_interest: its list and switches */
+	struct ps_cmd_tool *coi_tools; /* a configured list (owned), or NULL: coi.tools is the built-in one */
+	char **coi_ids;             /* the technique ids coi_tools point into */
 	int64_t clock_us;           /* latest event time seen */
 	size_t memory;
 
@@ -241,6 +245,9 @@ void ps_det_privilege(struct ps_detector *d, const struct ps_event *ev, int64_t 
 void ps_det_accounts(struct ps_detector *d, const struct ps_event *ev, int64_t now);
 void ps_det_scanner(struct ps_detector *d, const struct ps_event *ev, int64_t now);
 void ps_det_blindspot(struct ps_detector *d, const struct ps_event *ev, int64_t now);
+void ps_det_commands(struct ps_detector *d, const struct ps_event *ev, int64_t now);
+/* commands_of_interest's list from the configuration (commands.c). 0 or -ENOMEM. */
+int ps_det_commands_config(struct ps_detector *d, const struct ps_detect_config *cfg);
 
 /* ---- state.c: fields of the saved state ---- */
 
@@ -277,5 +284,6 @@ void ps_det_setup_accounts(struct ps_detector *d);
 void ps_det_setup_scanner(struct ps_detector *d);
 void ps_det_setup_blindspot(struct ps_detector *d);
 void ps_det_setup_new_source(struct ps_detector *d);
+void ps_det_setup_commands(struct ps_detector *d);
 
 #endif

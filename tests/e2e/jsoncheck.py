@@ -18,7 +18,7 @@ KNOWN = {"type", "time", "host", "kind", "outcome", "reason", "service", "progra
          "method", "key", "tty", "cwd", "command", "session", "action", "group", "actor",
          "count", "ambiguous", "file", "line", "message", "ppid", "exe", "login_user",
          "login_uid", "input", "audit_type", "detail", "source", "sender_uid", "sender_exe",
-         "sender_comm", "duration_s"}
+         "sender_comm", "duration_s", "cmdline", "parents"}
 KINDS = {"auth_success", "auth_failure", "session_open", "session_close", "command",
          "probe", "account_change", "tty_input",
          "spoofed_log", "source_gap", "log_suppressed", "source_status"}

@@ -183,6 +183,26 @@ def main():
         if name.endswith(".txt"):
             put("scan", b"\n".join(inputs(DETECT, name)) + b"\n")
     pam_datagram_seeds()
+    for line in event_lines():
+        put("event_json", line)
+
+
+def event_lines():
+    """Event log lines: every decoder case's expected event as the log has it, and a few more."""
+    for name in sorted(os.listdir(DATA)):
+        if not name.endswith(".txt"):
+            continue
+        for line in open(os.path.join(DATA, name), encoding="utf-8"):
+            if line.startswith("> {"):
+                yield b'{"type":"event",' + line[3:].rstrip("\n").encode("utf-8")
+    yield (b'{"type":"event","time":"2026-11-23T10:32:16.000000Z","host":"web1","kind":"auth_failure",'
+           b'"outcome":"failure","reason":"bad_credential","pid":4242,"ppid":4200,"exe":"/usr/bin/su",'
+           b'"cmdline":"su -c true root","parents":[{"pid":4200,"comm":"bash","exe":"/usr/bin/bash",'
+           b'"cmdline":"-bash","via":"audit"},{"pid":4100,"comm":"sshd","exe":"/usr/sbin/sshd","via":"proc"}],'
+           b'"user":"alice","target_user":"root","seq":7,"hash":"00ff"}')
+    yield (b'{"type":"alert","rule":"brute_force","severity":"high","time":"2026-11-21T19:50:23.000000Z",'
+           b'"host":"web1","summary":"5 failed logins","src_ip":"203.0.113.9","subnet":"203.0.113.0/24",'
+           b'"user":"root","count":5,"mitre":["T1110.001"],"events":[]}')
 
 
 main()

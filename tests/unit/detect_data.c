@@ -5,7 +5,10 @@
  *
  *   = TITLE              a new scenario: a fresh detector
  *   config LINE          a line of pamsignal.conf for it (before its first input)
- *   < LINE               a log line, exactly as a log holds it
+ *   < LINE               a log line, exactly as a log holds it; audit records
+ *                        (type=...) are grouped into events by libauparse, and
+ *                        the event of consecutive records counts at the next
+ *                        line that is not one (as after EOE in audit.log)
  *   <x LINE              the same with \xNN and \\ escapes
  *   repeat N LINE        LINE N times; {i} is 1..N, {x} i in hex, {hi} and
  *                        {lo} the high and low 16 bits of i in hex
@@ -45,8 +48,8 @@
 #include <cmocka.h>
 
 #include "config/config.h"
-#include "decode/audit.h"
 #include "decode/decode.h"
+#include "decode/audit.h"
 #include "decode/frame.h"
 #include "detect/detect.h"
 #include "event/json.h"
@@ -61,6 +64,8 @@ struct run {
 	unsigned lineno, failures;
 	bool regen;
 	struct ps_frame_ctx frame;
+	struct ps_audit_feed *audit; /* audit records of the scenario */
+	bool program_logs;
 	char config[4096];
 	size_t config_len;
 	struct ps_detector *det;
@@ -68,11 +73,6 @@ struct run {
 	char *pending[MAX_ALERTS];
 	unsigned n_pending, n_dropped;
 	struct ps_out json;
-	bool program_logs;
-	/* Audit records (< type=...) go through libauparse's feed, which hands
-	 * an event over once its records are complete: at the next other line. */
-	struct ps_audit_feed *audit;
-	uint64_t audit_serial;
 };
 
 /* value as a token: bare when it has no space, quote or control byte;
@@ -226,37 +226,34 @@ static struct ps_detector *detector(struct run *r)
 	return r->det;
 }
 
-static int audit_event(const struct ps_event *ev, void *arg)
+static int audit_event(const struct ps_event *ev_in, void *arg)
 {
 	struct run *r = arg;
-	ps_detector_feed(detector(r), ev, on_alert, r);
+	struct ps_event ev = *ev_in;
+	ev.file = PS_LIT("test.log");
+	ps_detector_feed(detector(r), &ev, on_alert, r);
 	return 0;
 }
 
-/* The audit event in progress is complete unless line continues it. */
-static void audit_settle(struct run *r, const char *line, size_t n)
+/* The records fed so far make their events. */
+static void audit_flush(struct run *r)
 {
-	uint64_t serial;
-	if (!r->audit)
-		return;
-	if (n > 2 && strncmp(line, "< ", 2) == 0 && ps_audit_line(ps_str(line + 2, n - 2), &serial) &&
-	    serial == r->audit_serial)
-		return;
-	ps_audit_feed_flush(r->audit);
-	ps_audit_feed_free(r->audit);
-	r->audit = NULL;
+	if (r->audit)
+		ps_audit_feed_flush(r->audit);
 }
 
 static void feed(struct run *r, struct ps_str line)
 {
 	struct ps_record rec;
-	if (ps_audit_line(line, &r->audit_serial)) {
+	struct ps_event ev;
+	uint64_t serial;
+	if (ps_audit_line(line, &serial)) {
 		if (!r->audit)
-			assert_int_equal(ps_audit_feed_new(&r->audit, PS_LIT("audit.log"), audit_event, NULL, r), 0);
+			assert_int_equal(ps_audit_feed_new(&r->audit, PS_LIT("test.log"), audit_event, NULL, r), 0);
 		ps_audit_feed_line(r->audit, line, r->lineno, NULL);
 		return;
 	}
-	struct ps_event ev;
+	audit_flush(r);
 	assert_true(ps_frame_line(&r->frame, line, &rec) >= 0);
 	if (ps_decode(&rec, &ev) <= 0)
 		return;
@@ -447,7 +444,10 @@ static void expect(struct run *r, const char *want)
 
 static void end_scenario(struct run *r)
 {
+	audit_flush(r);
 	settle(r);
+	ps_audit_feed_free(r->audit);
+	r->audit = NULL;
 	ps_detector_free(r->det);
 	r->det = NULL;
 	r->config_len = 0;
@@ -458,7 +458,8 @@ static void end_scenario(struct run *r)
 
 static void directive(struct run *r, char *line, size_t n)
 {
-	audit_settle(r, line, n);
+	if (line[0] != '<')
+		audit_flush(r);
 	if (line[0] == '>') {
 		expect(r, line + 1);
 		return;
@@ -536,6 +537,8 @@ static void run_file(void **state)
 		if (r->regen) {
 			if (line[0] == '>')
 				continue;
+			if (!comment && line[0] != '<')
+				audit_flush(r); /* the audit records before this line make their event */
 			if (!comment)
 				settle(r); /* what the previous line raised, before this one */
 			printf("%s\n", line);
@@ -544,7 +547,6 @@ static void run_file(void **state)
 			directive(r, line, (size_t)n);
 		scenarios += strncmp(line, "= ", 2) == 0;
 	}
-	audit_settle(r, "", 0);
 	end_scenario(r);
 	free(line);
 	fclose(f);

@@ -13,6 +13,7 @@
 
 #include "config/config.h"
 #include "config/config_internal.h"
+#include "detect/cmdline.h"
 
 struct diags {
 	unsigned n, errors, warnings;
@@ -556,7 +557,10 @@ static void test_detect_keys(void **state)
 			    "first_login = yes\n"
 			    "[rule.off_hours]\n"
 			    "timezone = Europe/Paris\n"
-			    "schedule = Mon-Fri 08:00-18:30, Sat 09:00-12:00, Sun 22:00-02:00\n";
+			    "schedule = Mon-Fri 08:00-18:30, Sat 09:00-12:00, Sun 22:00-02:00\n"
+			    "[rule.commands_of_interest]\n"
+			    "commands = nmap tshark:T1040 pspy:T1057,T1082\n"
+			    "download_to_shell = no\n";
 	assert_int_equal(load(text, &cfg, &dg), 0);
 	assert_int_equal(dg.n, 0);
 	const struct ps_detect_config *d = &cfg.detect;
@@ -582,6 +586,10 @@ static void test_detect_keys(void **state)
 	assert_int_equal(d->new_source_per_user, 4);
 	assert_true(d->new_source_first_login);
 	assert_string_equal(d->timezone, "Europe/Paris");
+	assert_string_equal(d->coi_commands[2], "pspy:T1057,T1082");
+	assert_null(d->coi_commands[3]);
+	assert_false(d->coi_download_to_shell);
+	assert_true(d->coi_history_clearing);
 	/* Monday 18:29 in, 18:30 out; Sunday 23:00 and Monday 01:59 in (past midnight). */
 #define IN(day, min) ((d->week[day][(min) / 8] >> ((min) % 8)) & 1)
 	assert_true(IN(0, 18 * 60 + 29));
@@ -641,6 +649,16 @@ static void test_detect_errors(void **state)
 		  "[detect] samples: '9' is not a number from 0 to 8" },
 		{ "[detect]\nthreshold = 3\n", 2,
 		  "unknown key 'threshold' in [detect]" },
+		{ "[rule.commands_of_interest]\ncommands = nmap /usr/bin/ss\n", 2,
+		  "[rule.commands_of_interest] commands: '/usr/bin/ss' is not NAME or NAME:TECHNIQUE[,TECHNIQUE]" },
+		{ "[rule.commands_of_interest]\ncommands = nmap:T104\n", 2,
+		  "[rule.commands_of_interest] commands: 'nmap:T104' is not NAME" },
+		{ "[rule.commands_of_interest]\ncommands = a:T1046,T1049,T1057\n", 2,
+		  "[rule.commands_of_interest] commands: 'a:T1046,T1049,T1057' is not NAME" },
+		{ "[rule.commands_of_interest]\nhistory_clearing = maybe\n", 2,
+		  "[rule.commands_of_interest] history_clearing: 'maybe' is not yes or no" },
+		{ "[rule.sudo]\ncommands = nmap\n", 2,
+		  "[rule.sudo] has no key 'commands' (only [rule.commands_of_interest])" },
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		const char *msg = one_error(bad[i].text, bad[i].line);
@@ -732,8 +750,15 @@ static void test_example_detect_defaults(void **state)
 	assert_int_equal(cfg.detect.n_allow_cidrs, 0);
 	assert_null(cfg.detect.allow_users);
 	assert_null(cfg.detect.timezone);
+	/* commands: the built-in list, written out. */
+	size_t i = 0;
+	for (; cfg.detect.coi_commands && cfg.detect.coi_commands[i]; i++)
+		assert_string_equal(cfg.detect.coi_commands[i], ps_cmd_default_tools[i].name);
+	assert_int_equal(i, ps_cmd_n_default_tools);
+	assert_null(def.detect.coi_commands);
 	struct ps_detect_config a = cfg.detect, b = def.detect;
 	a.allow_cidrs = b.allow_cidrs = NULL;
+	a.coi_commands = NULL;
 	assert_memory_equal(&a, &b, sizeof(a));
 	ps_config_free(&def);
 	ps_config_free(&cfg);

@@ -41,7 +41,7 @@ static char *text(struct ps_out *o)
 static void test_jsonread(void **state)
 {
 	(void)state;
-	struct ps_jobject o;
+	struct ps_jobject o = { 0 };
 	static const char *const bad[] = {
 		"", "{", "{\"a\":1,}", "{\"a\":01}", "{\"a\":\"x\ny\"}", "{\"a\":1,\"a\":2}", "[1]", "{\"a\":1} x",
 		"{\"a\":\"\\x\"}", "{\"a\":tru}", "{\"a\":\"\xff\"}", "{\"a\":[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]}",
@@ -60,6 +60,17 @@ static void test_jsonread(void **state)
 	s = ps_jobject_get(&o, "o", PS_J_OBJECT);
 	assert_true(ps_eq_lit(s, "{\"k\":[1,true,null]}"));
 	assert_false(ps_set(ps_jobject_get(&o, "n", PS_J_STRING)));
+	/* Read again into the same object: the buffer is reused, grown for a
+	 * longer text, and the earlier members are gone. */
+	assert_int_equal(ps_jobject_read(&o, "{\"x\":\"y\"}", 9), 0);
+	assert_int_equal(o.n, 1);
+	assert_false(ps_set(ps_jobject_get(&o, "s", PS_J_STRING)));
+	char big[600];
+	memset(big, 'a', sizeof(big));
+	memcpy(big, "{\"k\":\"", 6);
+	memcpy(big + sizeof(big) - 2, "\"}", 2);
+	assert_int_equal(ps_jobject_read(&o, big, sizeof(big)), 0);
+	assert_int_equal(ps_jobject_get(&o, "k", PS_J_STRING).n, sizeof(big) - 8);
 	ps_jobject_free(&o);
 }
 
