@@ -140,6 +140,15 @@ void ps_out_u64_pad(struct ps_out *o, uint64_t v, unsigned width)
 
 static const char hex[] = "0123456789abcdef";
 
+void ps_out_hex(struct ps_out *o, const void *p, size_t n)
+{
+	const unsigned char *b = p;
+	for (size_t i = 0; i < n; i++) {
+		ps_out_putc(o, hex[b[i] >> 4]);
+		ps_out_putc(o, hex[b[i] & 15]);
+	}
+}
+
 static void put_hex_byte(struct ps_out *o, const char *prefix, unsigned char c)
 {
 	ps_out_puts(o, prefix);
