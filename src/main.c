@@ -14,6 +14,7 @@ static const struct command {
 	{ "run", ps_cmd_run, "watch this machine live (the daemon, in the foreground)" },
 	{ "check-config", ps_cmd_check_config, "check the configuration file and show what it selects" },
 	{ "test-alert", ps_cmd_test_alert, "send a sample alert to every channel (or one) and show the answer" },
+	{ "verify", ps_cmd_verify, "check the event log's hash chain: nothing altered, removed, inserted or moved" },
 };
 
 static void usage(FILE *f)
