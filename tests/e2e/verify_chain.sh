@@ -157,6 +157,22 @@ check "a rotated file compressed with gzip: exit 0" test $vr -eq 0
 check "the man page's Python: intact" python3 $VERIFY_PY $(files $A/log)
 check "the daemon logs the chain's head when it closes the log" grep -q "event log chain closed at seq $n_records, hash ${head#*:}" $TMP/stderr
 
+# Usage and read errors: exit 2, with the file and what is wrong.
+v $TMP/nonexistent
+check "a missing file: named in the error" grep -q "^pamsignal: verify: $TMP/nonexistent: No such file or directory$" $TMP/v.err
+check "a missing file: exit status 2" test $vr -eq 2
+v --anchor 12:zz $A/log
+check "a bad --anchor: exit 2" test $vr -eq 2
+v --state $A/p.conf $A/log
+check "--state on a file that is no state file: exit 2" test $vr -eq 2
+mkdir $TMP/two
+touch $TMP/two/a.jsonl $TMP/two/b.jsonl
+v $TMP/two
+check "a directory with two logs: exit 2" grep -q "holds more than one \*.jsonl log: name the files, oldest first" $TMP/v.err
+"$PAMSIGNAL" verify --help > $TMP/help.out
+check "verify --help: exit 0" test $? -eq 0
+check "verify --help: the usage on standard output" grep -q "^usage: pamsignal verify" $TMP/help.out
+
 # ---- 2. tampering ----
 
 # tampered NAME COMMAND EXPECTED_FIRST_LINE [ARGS]: on a copy of the log,
