@@ -131,7 +131,8 @@ static int add_rotations(struct verify_cmd *c, const char *path)
 		rot[n++] = one;
 	}
 	closedir(d);
-	qsort(rot, n, sizeof(*rot), newest_last);
+	if (n > 1)
+		qsort(rot, n, sizeof(*rot), newest_last);
 	for (size_t i = 0; i < n; i++) {
 		if (r == 0)
 			r = add_path(c, rot[i].path);
