@@ -42,11 +42,18 @@ int ps_cli_config_args(int argc, char **argv, const char *command, void (*usage)
 	return -1;
 }
 
-void ps_cli_config_diag(enum ps_diag_level level, const char *file, unsigned line, const char *msg, void *arg)
+void ps_cli_print_diag(enum ps_diag_level level, const char *file, unsigned line, const char *msg, void *arg)
 {
-	(void)arg;
-	if (line)
-		ps_log_error("%s:%u: %s: %s", file, line, level == PS_DIAG_ERROR ? "error" : "warning", msg);
+	struct ps_cli_diag_counts *c = arg;
+	const char *what = level == PS_DIAG_ERROR ? "error" : "warning";
+	if (c && level == PS_DIAG_ERROR)
+		c->errors++;
+	else if (c)
+		c->warnings++;
+	if (!file)
+		fprintf(stderr, "pamsignal: %s: %s\n", what, msg);
+	else if (line)
+		fprintf(stderr, "%s:%u: %s: %s\n", file, line, what, msg);
 	else
-		ps_log_error("%s: %s: %s", file, level == PS_DIAG_ERROR ? "error" : "warning", msg);
+		fprintf(stderr, "%s: %s: %s\n", file, what, msg);
 }

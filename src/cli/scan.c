@@ -69,7 +69,7 @@ static int make_detector(const char *config, struct ps_detector **d)
 {
 	struct ps_config cfg;
 	if (config) {
-		if (ps_config_load(config, &cfg, ps_cli_config_diag, NULL) < 0)
+		if (ps_config_load(config, &cfg, ps_cli_print_diag, NULL) < 0)
 			return -EINVAL;
 	} else {
 		ps_config_defaults(&cfg);

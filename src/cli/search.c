@@ -288,7 +288,7 @@ static int input_files(int argc, char **argv, const char *config, char ***files,
 		return 0;
 	}
 	struct ps_config cfg;
-	if (ps_config_load(config, &cfg, ps_cli_config_diag, NULL) < 0)
+	if (ps_config_load(config, &cfg, ps_cli_print_diag, NULL) < 0)
 		return -EINVAL;
 	int r = ps_search_log_files(cfg.eventlog_path, files);
 	if (r == 0)

@@ -148,6 +148,9 @@ struct ps_config {
 	char *eventlog_path;       /* /var/log/pamsignal/events.jsonl */
 	uint64_t eventlog_max_size;/* max_size = 100M (bytes; K, M, G suffixes) */
 	unsigned eventlog_keep;    /* keep = 5 rotated files */
+	char *eventlog_key_file;   /* hmac_key_file = path or credential name; NULL: the chain is plain SHA-256 */
+	char *eventlog_key;        /* its contents, read at load; wiped when freed. Never logged. */
+	size_t eventlog_key_len;
 
 	/* [output.stdout] */
 	bool print;                /* enabled = yes|no: the terminal table of notable events */

@@ -21,9 +21,9 @@
 
 #include "config/config_internal.h"
 #include "sink/deliver/message.h"
+#include "util/secret.h"
 #include "util/slice.h"
 
-#define SECRET_MAX 4096
 #define NAME_MAX_LEN 48
 
 static const char *const type_names[PS_CH_TYPE_COUNT] = {
@@ -442,57 +442,26 @@ static unsigned key_line(const struct ps_channel_config *ch, const char *name)
 	return 0;
 }
 
-/* Replace *field (a path or credential name) with the file's contents, one
- * trailing newline removed. Reports problems by key, never the contents. */
+/* Replace *field (a path or credential name) with the file's contents (see
+ * util/secret.h). Reports problems by key and line, never the contents. */
 static void read_secret(struct ps_cfg_loader *ld, struct ps_channel_config *ch, const char *key, unsigned line,
 			char **field, size_t *len_out)
 {
-	char path[4096];
-	const char *name = *field, *dir = getenv("CREDENTIALS_DIRECTORY");
-	if (name[0] == '/') {
-		snprintf(path, sizeof(path), "%s", name);
-	} else if (dir && *dir) {
-		snprintf(path, sizeof(path), "%s/%s", dir, name);
-	} else {
-		ps_cfg_report(ld, PS_DIAG_ERROR, line,
-			      "[channel.%s] %s: '%s' is not an absolute path and $CREDENTIALS_DIRECTORY is not set",
-			      ch->name, key, name);
-		goto fail;
-	}
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0) {
-		ps_cfg_report(ld, PS_DIAG_ERROR, line, "[channel.%s] %s: %s: %s", ch->name, key, path,
-			      strerror(errno));
-		goto fail;
-	}
-	char *buf = calloc(1, SECRET_MAX + 1);
-	size_t n = 0;
-	ssize_t r = 0;
-	while (buf && n < SECRET_MAX && (r = read(fd, buf + n, SECRET_MAX - n)) > 0)
-		n += (size_t)r;
-	close(fd);
-	if (!buf) {
+	char path[4096], *secret = NULL;
+	size_t len;
+	int r = ps_secret_path(*field, path, sizeof(path));
+	if (r < 0)
+		ps_cfg_report(ld, PS_DIAG_ERROR, line, "[channel.%s] %s: '%s' %s", ch->name, key, *field,
+			      ps_secret_strerror(r));
+	else if ((r = ps_secret_read(path, &secret, &len)) == -ENOMEM)
 		ld->oom = true;
-		goto fail;
-	}
-	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
-		n--;
-	buf[n] = '\0';
-	if (r < 0 || n == 0 || n == SECRET_MAX || memchr(buf, '\n', n) || memchr(buf, '\0', n)) {
+	else if (r < 0)
 		ps_cfg_report(ld, PS_DIAG_ERROR, line, "[channel.%s] %s: %s: %s", ch->name, key, path,
-			      r < 0 ? strerror(errno) : "must hold one line of 1 to 4095 bytes");
-		explicit_bzero(buf, SECRET_MAX);
-		free(buf);
-		goto fail;
-	}
+			      ps_secret_strerror(r));
 	free(*field);
-	*field = buf;
-	if (len_out)
-		*len_out = n;
-	return;
-fail:
-	free(*field);
-	*field = NULL;
+	*field = r < 0 ? NULL : secret;
+	if (r == 0 && len_out)
+		*len_out = len;
 }
 
 static void need(struct ps_cfg_loader *ld, const struct ps_channel_config *ch, bool ok, const char *what)

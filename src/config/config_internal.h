@@ -147,6 +147,9 @@ void ps_cfg_channel_key(struct ps_cfg_loader *ld, const char *name, const char *
 void ps_cfg_channels_check(struct ps_cfg_loader *ld);
 void ps_cfg_channels_free(struct ps_config *cfg);
 
+/* config_keys.c: after the file, read [output.eventlog] hmac_key_file's key. */
+void ps_cfg_eventlog_key(struct ps_cfg_loader *ld);
+
 /* The file-wide checks, at line 0: who could have written it, and whether
  * the secrets it holds are readable by everyone. */
 void ps_cfg_check_owner(struct ps_cfg_loader *ld, const struct stat *st, uid_t self);

@@ -233,16 +233,40 @@ fresh:
 	d->positions.journal_since_us = (int64_t)time(NULL) * 1000000;
 }
 
+/* The chain's head in the daemon's own log (the journal): an anchor kept
+ * apart from the event log, for pamsignal verify --anchor. */
+static void log_chain_head(struct daemon *d, const char *when)
+{
+	struct ps_chain_head h;
+	char hex[PS_CHAIN_HEX_SIZE];
+	ps_eventlog_head(d->eventlog, &h);
+	ps_log_info("event log chain %s at seq %llu, %s %s", when, (unsigned long long)h.seq, h.keyed ? "hmac" : "hash",
+		    ps_chain_format_hex(h.value, hex));
+}
+
+static void close_sinks(struct daemon *d)
+{
+	ps_eventlog_close(d->eventlog);
+	d->eventlog = NULL;
+	ps_chain_free(d->chain);
+	d->chain = NULL;
+}
+
 static int open_sinks(struct daemon *d)
 {
 	int r;
 	if (d->cfg.eventlog) {
-		r = ps_eventlog_open(&d->eventlog, d->cfg.eventlog_path, d->cfg.eventlog_max_size, d->cfg.eventlog_keep,
-				     &d->positions.eventlog);
-		if (r < 0) {
+		if ((r = ps_chain_new(&d->chain, d->cfg.eventlog_key, d->cfg.eventlog_key_len)) < 0 ||
+		    (r = ps_eventlog_open(&d->eventlog, d->cfg.eventlog_path, d->cfg.eventlog_max_size,
+					  d->cfg.eventlog_keep, &d->positions.eventlog, d->chain)) < 0) {
 			ps_log_error("%s: %s", d->cfg.eventlog_path, strerror(-r));
+			close_sinks(d);
 			return r;
 		}
+		const char *note = ps_eventlog_note(d->eventlog);
+		if (note)
+			ps_log_warn("event log: %s", note);
+		log_chain_head(d, "opened");
 	}
 	return 0;
 }
@@ -275,7 +299,9 @@ static int on_reload(sd_event_source *s, const struct signalfd_siginfo *si, void
 	ps_sources_close(d);
 	bool new_log = d->cfg.eventlog != fresh.eventlog ||
 		       (fresh.eventlog && strcmp(d->cfg.eventlog_path, fresh.eventlog_path) != 0) ||
-		       d->cfg.eventlog_max_size != fresh.eventlog_max_size || d->cfg.eventlog_keep != fresh.eventlog_keep;
+		       d->cfg.eventlog_max_size != fresh.eventlog_max_size || d->cfg.eventlog_keep != fresh.eventlog_keep ||
+		       d->cfg.eventlog_key_len != fresh.eventlog_key_len ||
+		       (d->cfg.eventlog_key && memcmp(d->cfg.eventlog_key, fresh.eventlog_key, fresh.eventlog_key_len) != 0);
 	ps_alerts_stop(d); /* borrows d->cfg; queued alerts wait in the spools */
 	ps_config_free(&d->cfg);
 	d->cfg = fresh;
@@ -285,8 +311,8 @@ static int on_reload(sd_event_source *s, const struct signalfd_siginfo *si, void
 	ps_trust_forget_names();
 	if (new_log && d->eventlog) {
 		checkpoint_now(d); /* hands the old log's descriptors to the sync thread */
-		ps_eventlog_close(d->eventlog);
-		d->eventlog = NULL;
+		log_chain_head(d, "closed");
+		close_sinks(d);
 		d->positions.eventlog = (struct ps_eventlog_mark){ 0 };
 		if (open_sinks(d) < 0)
 			d->cfg.eventlog = false; /* reported; the terminal still gets events */
@@ -343,7 +369,7 @@ static void teardown(struct daemon *d)
 	ps_alerts_stop(d);
 	ps_sources_close(d);
 	ps_pam_source_close(d);
-	ps_eventlog_close(d->eventlog);
+	close_sinks(d);
 	ps_sessions_free(d->sessions);
 	ps_dedup_free(d->dedup);
 	ps_state_free(&d->positions);
@@ -416,6 +442,8 @@ int ps_daemon_run(const char *config_path)
 	step(d); /* what is already read gets written */
 	ps_alerts_stop(d); /* and what was submitted is in the spools */
 	checkpoint_now(d);
+	if (d->eventlog)
+		log_chain_head(d, "closed");
 	int cr = ps_checkpoint_stop(d->checkpoint);
 	int dr = ps_detect_close(d);
 	if (cr < 0)

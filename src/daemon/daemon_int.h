@@ -80,6 +80,7 @@ struct daemon {
 
 	/* sinks */
 	struct ps_eventlog *eventlog;
+	struct ps_chain *chain;      /* the event log's hashing (keyed or not) */
 	struct ps_out term;
 	char term_buf[16 * 1024];
 	bool stalled;                /* the event log cannot be written: sources wait */

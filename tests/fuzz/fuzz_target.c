@@ -14,6 +14,7 @@
  * no raw control characters.
  */
 #include <assert.h>
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,7 +33,8 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static void check_output(const struct ps_out *o)
+/* Valid UTF-8 without raw control characters but newlines. */
+static void check_text(const struct ps_out *o)
 {
 	const unsigned char *p = (const unsigned char *)o->buf;
 	for (size_t i = 0; i < o->len;) {
@@ -43,6 +45,11 @@ static void check_output(const struct ps_out *o)
 		assert(cp != 0x7f && !(cp >= 0x80 && cp <= 0x9f));
 		i += n;
 	}
+}
+
+static void check_output(const struct ps_out *o)
+{
+	check_text(o);
 	/* One event is one line: the only newline is the last byte. */
 	if (o->len)
 		assert(memchr(o->buf, '\n', o->len) == o->buf + o->len - 1);
@@ -226,7 +233,7 @@ static void render(const struct ps_msg *m, struct ps_channel_config *ch)
 			for (const char *c = h->data; *c; c++)
 				assert((unsigned char)*c >= 0x20 && *c != 0x7f);
 		if (t != PS_CH_NTFY && t != PS_CH_EMAIL) {
-			struct ps_jobject o;
+			struct ps_jobject o = { 0 };
 			assert(ps_jobject_read(&o, req.body.buf, req.body.len) == 0);
 			ps_jobject_free(&o);
 		}
@@ -330,6 +337,57 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		ps_out_free(&o);
 	}
 	free(line);
+	return 0;
+}
+#elif defined(PS_FUZZ_VERIFY)
+/*
+ * pamsignal verify's checker on files an attacker wrote. The first byte
+ * picks a key (or none) and an anchor; the rest is up to 8 files split at
+ * NUL bytes, each fed in pieces of odd sizes. Whatever the bytes, the
+ * report is text a terminal can show (file names and lines are never
+ * echoed raw), and a report without problems says "intact".
+ */
+#include "sink/chain_verify.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static const size_t pieces[] = { 1, 7, 64, 4096 };
+	struct ps_verify *v;
+	struct ps_str key = PS_LIT("fuzz-key");
+	if (size == 0)
+		return 0;
+	uint8_t opt = data[0];
+	assert(ps_verify_new(&v, &key, opt & 1) == 0);
+	if (opt & 2) {
+		unsigned char value[PS_CHAIN_LEN] = { opt };
+		assert(ps_verify_anchor(v, (opt >> 2) + 1, value, "an \x1b[31manchor") == 0);
+	}
+	const char *p = (const char *)data + 1, *end = (const char *)data + size;
+	int r = 0;
+	for (unsigned file = 0; p <= end && file < 8 && r == 0; file++) {
+		const char *nul = memchr(p, '\0', (size_t)(end - p));
+		const char *stop = nul ? nul : end;
+		assert(ps_verify_file(v, file % 2 ? "f\x1b]0;x\x07" : "f") == 0);
+		for (size_t i = 0; p < stop && r == 0; i++) {
+			size_t n = pieces[(i + file) % 4] < (size_t)(stop - p) ? pieces[(i + file) % 4] : (size_t)(stop - p);
+			r = ps_verify_feed(v, p, n);
+			p += n;
+		}
+		if (r == 0)
+			r = ps_verify_feed_end(v);
+		assert(r == 0 || r == -ENOKEY);
+		p = stop + 1;
+	}
+	if (r == 0)
+		ps_verify_end(v);
+	struct ps_out o;
+	ps_out_init_mem(&o);
+	ps_verify_print(v, &o);
+	check_text(&o);
+	ps_out_putc(&o, '\0');
+	assert(r != 0 || (ps_verify_problems(v) == 0) == (strstr(o.buf, "\nintact: ") || !strncmp(o.buf, "intact: ", 8)));
+	ps_out_free(&o);
+	ps_verify_free(v);
 	return 0;
 }
 #else

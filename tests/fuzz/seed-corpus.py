@@ -141,6 +141,37 @@ def alert_json_seeds():
     yield b"120"
 
 
+def chained(n, key=None, split=6):
+    """n records chained as pamsignal writes them (sink/chain.h), a new file at split."""
+    import hmac
+    prev, out = bytes(32), []
+    for i in range(1, n + 1):
+        body = b'{"type":"event","kind":"auth_failure","user":"u%d","seq":%d' % (i, i)
+        if i == 1 or i == split + 1:
+            body += b',"prev":"' + prev.hex().encode() + b'"'
+        if key:
+            prev = hmac.new(key, prev + body, "sha256").digest()
+        else:
+            prev = hashlib.sha256(prev + body).digest()
+        out.append(body + b',"' + (b"hmac" if key else b"hash") + b'":"' + prev.hex().encode() + b'"}\n')
+    return out
+
+
+def verify_seeds():
+    """The verify target: option byte (1: key "fuzz-key", 2: an anchor), then files split at NUL."""
+    plain, keyed = chained(12), chained(12, b"fuzz-key")
+    files = lambda lines: b"".join(lines[:6]) + b"\0" + b"".join(lines[6:])
+    put("verify", b"\0" + files(plain))
+    put("verify", b"\1" + files(keyed))
+    put("verify", b"\0" + files(keyed))           # keyed, no key
+    put("verify", b"\3" + files(plain))           # a key, an anchor
+    put("verify", b"\0" + files(plain[:4] + plain[5:]))            # deleted
+    put("verify", b"\0" + files(plain[:4] + [plain[5], plain[4]] + plain[6:]))  # reordered
+    put("verify", b"\0" + b"".join(plain[6:]) + b"\0" + b"".join(plain[:6]))    # swapped files
+    put("verify", b"\0" + files(plain[:3] + [plain[3].replace(b"u4", b"u5")] + plain[4:]))  # edited
+    put("verify", b"\0" + files(plain)[:-40])     # truncated mid-line
+
+
 def main():
     for t in os.listdir(CORPUS) if os.path.isdir(CORPUS) else []:
         for f in os.listdir(os.path.join(CORPUS, t)):
@@ -185,6 +216,7 @@ def main():
     pam_datagram_seeds()
     for line in event_lines():
         put("event_json", line)
+    verify_seeds()
 
 
 def event_lines():

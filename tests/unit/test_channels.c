@@ -46,7 +46,7 @@ static char *build(enum ps_channel_type type, struct ps_channel_config *ch, cons
 	assert_int_equal(ps_channel_request(&m, 1700000000, req), 0);
 	char *b = text(&req->body);
 	if (type != PS_CH_NTFY && type != PS_CH_EMAIL) {
-		struct ps_jobject o;
+		struct ps_jobject o = { 0 };
 		assert_int_equal(ps_jobject_read(&o, b, req->body.len), 0);
 		ps_jobject_free(&o);
 	}

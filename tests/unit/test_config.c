@@ -530,6 +530,40 @@ static void test_secret(void **state)
 	ps_config_free(&cfg);
 }
 
+/* [output.eventlog] hmac_key_file: a file or a credential, read at load, named in errors but never shown. */
+static void test_eventlog_key(void **state)
+{
+	(void)state;
+	char key[32], text[200];
+	struct ps_config cfg;
+	struct diags dg;
+	write_file(key, "k3y-bytes\n", 0600);
+	snprintf(text, sizeof(text), "[output.eventlog]\nhmac_key_file = %s\n", key);
+	assert_int_equal(load(text, &cfg, &dg), 0);
+	assert_int_equal(cfg.eventlog_key_len, 9);
+	assert_memory_equal(cfg.eventlog_key, "k3y-bytes", 9);
+	ps_config_free(&cfg);
+
+	/* A credential name: in $CREDENTIALS_DIRECTORY. */
+	setenv("CREDENTIALS_DIRECTORY", "/tmp", 1);
+	snprintf(text, sizeof(text), "[output.eventlog]\nhmac_key_file = %s\n", key + 5);
+	assert_int_equal(load(text, &cfg, &dg), 0);
+	assert_int_equal(cfg.eventlog_key_len, 9);
+	ps_config_free(&cfg);
+	unsetenv("CREDENTIALS_DIRECTORY");
+	assert_true(contains(one_error(text, 2), "[output.eventlog] hmac_key_file: ps-config-"));
+	assert_true(contains(one_error(text, 2), "is not an absolute path and $CREDENTIALS_DIRECTORY is not set"));
+
+	write_file(key + 0, "two\nlines\n", 0600);
+	snprintf(text, sizeof(text), "[general]\n[output.eventlog]\nhmac_key_file = %s\n", key);
+	assert_true(contains(one_error(text, 3), "must hold one line of 1 to 4095 bytes"));
+	assert_null(strstr(one_error(text, 3), "lines")); /* the contents are never shown */
+	unlink(key);
+	assert_true(contains(one_error(text, 3), "No such file or directory"));
+	assert_true(contains(one_error("[output.eventlog]\nhmac_key_file = a/b\n", 2),
+			     "'a/b' is not an absolute path or a credential name"));
+}
+
 static void test_detect_keys(void **state)
 {
 	(void)state;
@@ -909,7 +943,7 @@ int main(void)
 		cmocka_unit_test(test_permissions),  cmocka_unit_test(test_owner),
 		cmocka_unit_test(test_secret),       cmocka_unit_test(test_example_file),
 		cmocka_unit_test(test_detect_keys),  cmocka_unit_test(test_detect_errors),
-		cmocka_unit_test(test_example_detect_defaults),
+		cmocka_unit_test(test_example_detect_defaults), cmocka_unit_test(test_eventlog_key),
 		cmocka_unit_test(test_channel_argv), cmocka_unit_test(test_channel_secrets),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
