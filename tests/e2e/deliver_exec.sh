@@ -82,8 +82,10 @@ events = [l for l in open(tmp + "/events.jsonl") if '"kind":"auth_success"' in l
 assert len(order) == len(set(order)) == 9, order
 for ident, line in zip(order, events):
     got = open(f"{tmp}/rec/{ident}.json", "rb").read()
-    # The event JSON as the event log has it, and a newline.
-    assert got == line.encode(), (got, line)
+    # The event JSON as the event log has it (without the log's own hash
+    # chain members, pamsignal-verify(8)), and a newline.
+    body = line[:line.index(',"seq":')] + "}\n" if ',"seq":' in line else line
+    assert got == body.encode(), (got, line)
     assert open(f"{tmp}/rec/{ident}.argv").read() == "two words\nx y\n$HOME\n"
     env = dict(l.split("=", 1) for l in open(f"{tmp}/rec/{ident}.env").read().splitlines())
     for k in ("PWD", "SHLVL", "_"):  # what sh adds itself
