@@ -30,17 +30,8 @@ if [ "$(id -u)" != 0 ] || ! command -v auditd > /dev/null; then
 fi
 take_machine_lock
 
-# auditd: running and enabled; what we change is put back at exit.
-if ! pgrep -x auditd > /dev/null; then
-	auditd
-	for _ in $(seq 50); do auditd_pid=$(auditctl -s | awk '$1 == "pid" {print $2}'); [ "${auditd_pid:-0}" != 0 ] && break; sleep 0.1; done
-	at_exit "kill $auditd_pid; for _ in \$(seq 50); do kill -0 $auditd_pid 2> /dev/null || break; sleep 0.1; done"
-fi
-auditd_pid=$(auditctl -s | awk '$1 == "pid" {print $2}')
-check "auditd is running" test "${auditd_pid:-0}" != 0
-was_enabled=$(auditctl -s | awk '$1 == "enabled" {print $2}')
-auditctl -e 1 > /dev/null
-at_exit "auditctl -e $was_enabled > /dev/null"
+start_auditd
+check "auditd is running" test $? -eq 0
 
 make_test_users
 alice_uid=$(id -u psl_alice)
