@@ -15,6 +15,7 @@
 #include "event/text.h"
 #include "source/trust.h"
 #include "util/log.h"
+#include "util/username.h"
 #include "util/timeconv.h"
 
 #define SESSIONS_MAX 4096
@@ -308,7 +309,7 @@ static int on_reload(sd_event_source *s, const struct signalfd_siginfo *si, void
 	ps_detect_reload(d);
 	set_hostname(d);
 	ps_alerts_start(d);
-	ps_trust_forget_names();
+	ps_uid_names_forget();
 	if (new_log && d->eventlog) {
 		checkpoint_now(d); /* hands the old log's descriptors to the sync thread */
 		log_chain_head(d, "closed");

@@ -16,6 +16,7 @@
 
 #include "util/argv.h"
 #include "util/ip.h"
+#include "util/username.h"
 
 /* User-space record types: libaudit.h (libaudit-dev, not needed otherwise); a stable ABI. */
 #ifndef AUDIT_USER_AUTH
@@ -120,12 +121,20 @@ static struct ps_str field_str(auparse_state_t *au)
 }
 
 /* An id's name, unless unset or unknown to the system that wrote it. */
-static struct ps_str id_name(auparse_state_t *au, struct ps_audit_text *t)
+static struct ps_str id_name(auparse_state_t *au, struct ps_audit_text *t, bool enriched)
 {
 	struct ps_str raw = field_str(au);
 	if (ps_eq_lit(raw, "4294967295") || ps_eq_lit(raw, "-1"))
 		return PS_STR_NULL;
-	const char *name = auparse_interpret_field(au); /* static buffer: copy */
+	const char *name;
+	if (enriched) {
+		/* log_format = ENRICHED: the writer's own names follow the record. */
+		name = auparse_interpret_field(au); /* static buffer: copy */
+	} else {
+		/* Not enriched: auparse would ask NSS each time; ask once (util/username.h). */
+		uint64_t uid;
+		name = ps_parse_u64(raw, UINT32_MAX, &uid) == 0 ? ps_uid_name((int64_t)uid) : NULL;
+	}
 	if (!name || !*name || strncmp(name, "unknown(", 8) == 0 || strcmp(name, "unset") == 0)
 		return PS_STR_NULL;
 	return put(t, name, strlen(name));
@@ -137,6 +146,9 @@ static void collect(auparse_state_t *au, struct ps_audit_text *t, struct fields 
 	memset(f, 0, sizeof(*f));
 	if (auparse_first_field(au) <= 0)
 		return;
+	/* ENRICHED records end with the writer's names (UID="root" AUID="alice"...). */
+	const char *names = auparse_get_record_interpretations(au);
+	bool enriched = names && *names;
 	do {
 		const char *name = auparse_get_field_name(au);
 		if (!name)
@@ -146,11 +158,11 @@ static void collect(auparse_state_t *au, struct ps_audit_text *t, struct fields 
 				continue;
 			f->v[i] = field_str(au);
 			if (i == F_AUID)
-				f->login_user = id_name(au, t);
+				f->login_user = id_name(au, t, enriched);
 			else if (i == F_UID)
-				f->user = id_name(au, t);
+				f->user = id_name(au, t, enriched);
 			else if (i == F_ID)
-				f->id_user = id_name(au, t);
+				f->id_user = id_name(au, t, enriched);
 			break;
 		}
 	} while (auparse_next_field(au) > 0);
