@@ -59,6 +59,9 @@ void ps_event_write_json(struct ps_out *o, const struct ps_event *ev, unsigned f
 	ip_field(o, &first, "src_ip", &ev->src_ip);
 	int_field(o, &first, "src_port", ev->src_port);
 	str_field(o, &first, "src_host", ev->src_host);
+	ps_json_geo_as(o, &first, &ev->src_geo, &ev->src_as);
+	str_field(o, &first, "src_provider", ev->src_provider);
+	str_field(o, &first, "src_rdns", ev->src_rdns);
 	ip_field(o, &first, "dst_ip", &ev->dst_ip);
 	int_field(o, &first, "dst_port", ev->dst_port);
 	str_field(o, &first, "method", ev->method);
