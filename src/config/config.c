@@ -131,6 +131,7 @@ void ps_config_free(struct ps_config *cfg)
 	ps_cfg_strv_free(cfg->file_paths);
 	free(cfg->eventlog_path);
 	ps_cfg_detect_free(&cfg->detect);
+	ps_cfg_enrich_free(&cfg->enrich);
 	free(cfg->audit_path);
 	ps_cfg_channels_free(cfg);
 	memset(cfg, 0, sizeof(*cfg));

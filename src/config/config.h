@@ -110,6 +110,18 @@ struct ps_channel_config {
 	unsigned key_line[PS_CH_MAX_KEYS]; /* where each key was set (diagnostics) */
 };
 
+/* [enrich]: what events gain from data of our own (pamsignal.conf(5), src/enrich/). */
+struct ps_enrich_config {
+	char *geoip_db;            /* geoip_db: a City or Country .mmdb (GeoLite2, DB-IP Lite); NULL: none */
+	char *asn_db;              /* asn_db: an ASN .mmdb; NULL: none */
+	char **provider_ranges;    /* provider_ranges = FILE...: CIDR lists, cloud JSON ranges; NULL: none */
+	bool live_destination;     /* live_destination = yes: dst_ip/dst_port of live sshd connections from /proc */
+	bool reverse_dns;          /* reverse_dns = no */
+	unsigned reverse_dns_timeout_s; /* reverse_dns_timeout = 2 */
+	/* Where each file key was set, for errors found when opening them (0: not set). */
+	unsigned geoip_db_line, asn_db_line, provider_ranges_line;
+};
+
 struct ps_config {
 	char *path;                /* the file read; NULL when running on defaults */
 
@@ -145,6 +157,7 @@ struct ps_config {
 	bool print;                /* enabled = yes|no: the terminal table of notable events */
 
 	struct ps_detect_config detect;
+	struct ps_enrich_config enrich;
 	struct ps_channel_config *channels;
 	size_t n_channels;
 };

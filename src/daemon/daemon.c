@@ -251,6 +251,20 @@ static void set_hostname(struct daemon *d)
 		snprintf(d->hostname, sizeof(d->hostname), "localhost");
 }
 
+/*
+ * Enrichment for this machine's events. A database or range file that
+ * cannot be read is reported and left out: monitoring logins matters
+ * more than knowing their country (check-config fails on it).
+ */
+static int open_enricher(struct daemon *d)
+{
+	char host[256] = "";
+	if (gethostname(host, sizeof(host) - 1) < 0)
+		host[0] = '\0';
+	struct ps_enrich_live live = { .hostname = host, .proc = "/proc" };
+	return ps_enricher_new(&d->cfg, &live, print_diag, NULL, &d->enricher) == -ENOMEM ? -ENOMEM : 0;
+}
+
 static int on_reload(sd_event_source *s, const struct signalfd_siginfo *si, void *arg)
 {
 	struct daemon *d = arg;
@@ -277,6 +291,8 @@ static int on_reload(sd_event_source *s, const struct signalfd_siginfo *si, void
 	d->cfg = fresh;
 	ps_detect_reload(d);
 	set_hostname(d);
+	/* Reopens the databases and range files even when the file did not change: geoipupdate replaced them. */
+	ps_enricher_reload(d->enricher, &d->cfg, print_diag, NULL);
 	ps_alerts_start(d);
 	ps_trust_forget_names();
 	if (new_log && d->eventlog) {
@@ -341,6 +357,7 @@ static void teardown(struct daemon *d)
 	ps_eventlog_close(d->eventlog);
 	ps_sessions_free(d->sessions);
 	ps_dedup_free(d->dedup);
+	ps_enricher_free(d->enricher);
 	ps_state_free(&d->positions);
 	free(d->state_path);
 	sd_event_source_unref(d->more);
@@ -371,6 +388,10 @@ int ps_daemon_run(const char *config_path)
 		return 1;
 	}
 	load_state(d);
+	if (open_enricher(d) < 0) {
+		ps_log_error("out of memory");
+		return 1;
+	}
 	if ((r = setup_loop(d)) < 0) {
 		ps_log_error("event loop: %s", strerror(-r));
 		return 1;
