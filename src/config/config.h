@@ -53,6 +53,9 @@ struct ps_rule_config {
 	int64_t realert_s;   /* an ongoing incident alerts again after this long, if its count grew; 0: never */
 };
 
+/* [rule.new_source] by = address asn country: the identities of a source it compares. */
+enum { PS_NEW_SOURCE_ADDRESS = 1, PS_NEW_SOURCE_ASN = 2, PS_NEW_SOURCE_COUNTRY = 4 };
+
 /* Detection: [detect] and every [rule.NAME] (pamsignal.conf(5), RULES in pamsignal(8)). */
 struct ps_detect_config {
 	uint64_t max_memory;        /* max_memory = 64M: all detection state together */
@@ -70,6 +73,7 @@ struct ps_detect_config {
 	unsigned new_source_prefix6;/* prefix6 = 64: IPv6 sources are compared as networks */
 	unsigned new_source_per_user; /* sources_per_user = 16 remembered */
 	bool new_source_first_login;/* first_login = no: a user's very first login alerts too */
+	unsigned new_source_by;     /* by = address: PS_NEW_SOURCE_* bits, what makes a source new */
 	/* [rule.off_hours] */
 	char *timezone;             /* timezone: NULL = the system's */
 	/* schedule = Mon-Fri 07:00-20:00: bit m of week[d] (d 0 = Monday) set

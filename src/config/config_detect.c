@@ -204,6 +204,7 @@ int ps_cfg_detect_defaults(struct ps_detect_config *d)
 	d->new_source_prefix6 = 64;
 	d->new_source_per_user = 16;
 	d->new_source_first_login = false;
+	d->new_source_by = PS_NEW_SOURCE_ADDRESS;
 	d->timezone = NULL;
 	return ps_cfg_parse_schedule("Mon-Fri 07:00-20:00", d->week, err, sizeof(err));
 }

@@ -31,7 +31,7 @@ enum ps_cfg_section {
 };
 
 /* Keys a [rule.NAME] section may hold (config_rules.c has the table). */
-#define PS_CFG_RULE_KEYS 12
+#define PS_CFG_RULE_KEYS 13
 
 struct ps_cfg_loader;
 
