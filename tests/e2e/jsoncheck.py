@@ -18,11 +18,12 @@ KNOWN = {"type", "time", "host", "kind", "outcome", "reason", "service", "progra
          "method", "key", "tty", "cwd", "command", "session", "action", "group", "actor",
          "count", "ambiguous", "file", "line", "message", "ppid", "exe", "login_user",
          "login_uid", "input", "audit_type", "detail", "source", "sender_uid", "sender_exe",
-         "sender_comm", "duration_s"}
+         "sender_comm", "duration_s", "src_geo", "src_as", "src_provider", "src_rdns"}
 KINDS = {"auth_success", "auth_failure", "session_open", "session_close", "command",
          "probe", "account_change", "tty_input"}
 ALERT_KNOWN = {"type", "rule", "severity", "update", "time", "host", "summary", "src_ip", "subnet",
-               "user", "service", "count", "window_s", "first_seen", "last_seen", "mitre", "events"}
+               "user", "service", "count", "window_s", "first_seen", "last_seen", "mitre", "events",
+               "src_geo", "src_as", "src_provider"}
 ALERT_REQUIRED = {"type", "rule", "severity", "summary", "count", "mitre", "events"}
 SEVERITIES = {"info", "low", "medium", "high", "critical"}
 
