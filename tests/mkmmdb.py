@@ -167,7 +167,7 @@ def number_nodes(root):
 def write_db(path, networks, database_type, record_size, description):
     """networks: [(ipaddress network, record dict)], less specific first."""
     root = Node()
-    data, offsets = b"", {}
+    data, offsets = bytearray(), {}
     for net, record in networks:
         enc = encode(record)
         if enc not in offsets:
@@ -210,7 +210,7 @@ def write_db(path, networks, database_type, record_size, description):
         "description": {"en": description},
     }
     with open(path, "wb") as f:
-        f.write(bytes(tree) + b"\0" * 16 + data + b"\xab\xcd\xefMaxMind.com" + encode(meta))
+        f.write(bytes(tree) + b"\0" * 16 + bytes(data) + b"\xab\xcd\xefMaxMind.com" + encode(meta))
 
 
 # ---- the databases ----
@@ -260,37 +260,44 @@ def asn_networks():
 LANGS = ("en", "de", "es", "fr", "ja", "pt-BR", "ru", "zh-CN")
 
 
+def bench_record(kind, i):
+    """A record as large as GeoLite2's: names in eight languages (City), or an AS."""
+    if kind == "city":
+        return {
+            "city": {"geoname_id": i, "names": {lang: "City %d %s" % (i % 5000, lang) for lang in LANGS}},
+            "continent": {"code": "EU", "geoname_id": 6255148, "names": {lang: "Europe" for lang in LANGS}},
+            "country": {"geoname_id": 2921044, "iso_code": "DE", "names": {lang: "Germany" for lang in LANGS}},
+            "location": {"accuracy_radius": 100, "latitude": 51.2993, "longitude": 9.491,
+                         "time_zone": "Europe/Berlin"},
+            "postal": {"code": "%05d" % (i % 99999)},
+            "registered_country": {"geoname_id": 2921044, "iso_code": "DE",
+                                   "names": {lang: "Germany" for lang in LANGS}},
+            "subdivisions": [{"geoname_id": 2905330, "iso_code": "HE", "names": {lang: "Hesse" for lang in LANGS}}],
+        }
+    return {"autonomous_system_number": 1000 + i % 60000, "autonomous_system_organization": "Org %d" % (i % 60000)}
+
+
 def bench_networks(kind):
-    """100,000 /24s and /20s spread over the public IPv4 space, then the documentation ranges."""
+    """100,000 /20s to /24s spread over the public IPv4 space, then the documentation
+    ranges (where the benchmark log's addresses are) as 12 IPv4 /26s and 16 IPv6
+    /36s with records of the same size: the log's attackers come from many networks."""
     rng = random.Random(7)
     nets, seen = [], set()
     while len(nets) < 100000:
         plen = rng.choice((20, 22, 24))
         addr = rng.randrange(1 << 32) & ~((1 << (32 - plen)) - 1)
         net = ipaddress.ip_network((addr, plen))
-        if net.is_private or net.is_reserved or net.is_multicast or any(net.overlaps(d) for d in DOC):
+        # One network per /20 at most, none in special-purpose space.
+        if (addr >> 12) in seen or net.is_private or net.is_reserved or net.is_multicast or \
+                any(net.overlaps(d) for d in DOC):
             continue
-        if (addr >> 20) in seen:
-            continue
-        seen.add(addr >> 20)
-        i = len(nets)
-        if kind == "city":
-            rec = {
-                "city": {"geoname_id": i, "names": {lang: "City %d %s" % (i % 5000, lang) for lang in LANGS}},
-                "continent": {"code": "EU", "geoname_id": 6255148, "names": {lang: "Europe" for lang in LANGS}},
-                "country": {"geoname_id": 2921044, "iso_code": "DE", "names": {lang: "Germany" for lang in LANGS}},
-                "location": {"accuracy_radius": 100, "latitude": 51.2993, "longitude": 9.491,
-                             "time_zone": "Europe/Berlin"},
-                "postal": {"code": "%05d" % (i % 99999)},
-                "registered_country": {"geoname_id": 2921044, "iso_code": "DE",
-                                       "names": {lang: "Germany" for lang in LANGS}},
-                "subdivisions": [{"geoname_id": 2905330, "iso_code": "HE", "names": {lang: "Hesse" for lang in LANGS}}],
-            }
-        else:
-            rec = {"autonomous_system_number": 1000 + i % 60000, "autonomous_system_organization": "Org %d" % (i % 60000)}
+        seen.add(addr >> 12)
+        rec = bench_record(kind, len(nets))
         nets.append((net, rec))
     nets.sort(key=lambda x: (x[0].prefixlen, int(x[0].network_address)))
-    return nets + (city_networks() if kind == "city" else asn_networks())
+    doc = [sub for d in DOC for sub in d.subnets(new_prefix=26)]
+    doc += list(ipaddress.ip_network("2001:db8::/32").subnets(new_prefix=36))
+    return nets + [(net, bench_record(kind, 200000 + i)) for i, net in enumerate(doc)]
 
 
 DOC = [ipaddress.ip_network(x) for x in ("192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24")]

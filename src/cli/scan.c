@@ -11,6 +11,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -53,7 +54,9 @@ static int write_alert(const struct ps_alert *a, void *arg)
 static int write_event(const struct ps_event *in, void *arg)
 {
 	struct scan_out *so = arg;
-	struct ps_event enriched = *in, *ev = &enriched;
+	/* Enrichment adds to a copy. Not of text[]: the copy's fields still point into in's. */
+	struct ps_event enriched, *ev = &enriched;
+	memcpy(&enriched, in, offsetof(struct ps_event, text));
 	ps_enrich(so->enricher, ev);
 	if (so->events) {
 		if (so->format == FORMAT_JSON)

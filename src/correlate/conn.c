@@ -21,6 +21,10 @@ struct ps_conns {
 	size_t mask;
 	uint64_t clock;
 	struct ps_sipkey sip;
+	/* A log's lines mostly share one host: its hash is kept. */
+	char last_host[64];
+	size_t last_host_n;     /* > sizeof(last_host): none */
+	uint64_t last_host_hash;
 };
 
 struct ps_conns *ps_conns_new(size_t cap)
@@ -34,6 +38,7 @@ struct ps_conns *ps_conns_new(size_t cap)
 		return NULL;
 	}
 	c->mask = n - 1;
+	c->last_host_n = SIZE_MAX;
 	ps_sipkey_random(&c->sip);
 	return c;
 }
@@ -50,12 +55,27 @@ static bool is_sshd(const struct ps_event *ev)
 	return ev->pid > 0 && ps_eq_lit(ev->service, "sshd");
 }
 
-static uint64_t key_of(const struct ps_conns *c, const struct ps_event *ev)
+static uint64_t host_hash(struct ps_conns *c, struct ps_str host)
+{
+	if (host.n == c->last_host_n && (host.n == 0 || memcmp(host.p, c->last_host, host.n) == 0))
+		return c->last_host_hash;
+	uint64_t h = ps_siphash(&c->sip, host.p ? host.p : "", host.n);
+	c->last_host_n = SIZE_MAX;
+	if (host.n <= sizeof(c->last_host)) {
+		if (host.n)
+			memcpy(c->last_host, host.p, host.n);
+		c->last_host_n = host.n;
+		c->last_host_hash = h;
+	}
+	return h;
+}
+
+static uint64_t key_of(struct ps_conns *c, const struct ps_event *ev)
 {
 	struct {
 		int64_t pid;
 		uint64_t host;
-	} k = { ev->pid, ps_siphash(&c->sip, ev->host.p ? ev->host.p : "", ev->host.n) };
+	} k = { ev->pid, host_hash(c, ev->host) };
 	uint64_t h = ps_siphash(&c->sip, &k, sizeof(k));
 	return h ? h : 1;
 }

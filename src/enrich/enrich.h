@@ -66,6 +66,7 @@ void ps_enricher_describe(const struct ps_enricher *e, FILE *f);
 
 struct ps_enrich_stats {
 	uint64_t geo_found, as_found, provider_found;
+	uint64_t cache_hits;             /* events whose address was looked up already */
 	uint64_t rejected_text;          /* database strings that were not valid UTF-8 */
 	uint64_t proc_searches, proc_found, proc_skipped; /* skipped: over the ration */
 	uint64_t rdns_asked, rdns_named;
