@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 #include <pthread.h>
 #include <resolv.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -109,7 +110,13 @@ int ps_rdns_new_with(unsigned timeout_s, ps_rdns_resolve_fn resolve, struct ps_r
 	ps_sipkey_random(&r->sip);
 	pthread_mutex_init(&r->mu, NULL);
 	pthread_cond_init(&r->cv, NULL);
+	/* The thread takes no signals: the daemon reads its own through a signalfd,
+	 * and a SIGTERM delivered here would kill the process outright. */
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
 	int e = pthread_create(&r->thread, NULL, worker, r);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (e) {
 		pthread_mutex_destroy(&r->mu);
 		pthread_cond_destroy(&r->cv);
