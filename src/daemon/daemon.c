@@ -55,7 +55,7 @@ void ps_daemon_status(struct daemon *d, bool force)
 	if (!force && now - d->status_us < STATUS_EVERY_US)
 		return;
 	d->status_us = now;
-	char state[256], status[512], alerts[160] = "";
+	char state[256], status[768], alerts[160] = "", enrich[200] = "";
 	if (d->stalled)
 		snprintf(state, sizeof(state), "STALLED: event log not writable, sources paused");
 	else if (d->journal_wanted && d->journal_blind)
@@ -70,12 +70,21 @@ void ps_daemon_status(struct daemon *d, bool force)
 			 (unsigned long long)c.sent, (unsigned long long)c.retried, (unsigned long long)c.dead,
 			 (unsigned long long)c.dropped, (unsigned long long)c.queued);
 	}
+	if (d->enricher) {
+		struct ps_enrich_stats e;
+		ps_enricher_stats(d->enricher, &e);
+		snprintf(enrich, sizeof(enrich), "; enrich: %llu located, %llu AS, /proc %llu of %llu found (%llu over ration), "
+			 "dns %llu of %llu named", (unsigned long long)e.geo_found, (unsigned long long)e.as_found,
+			 (unsigned long long)e.proc_found, (unsigned long long)e.proc_searches,
+			 (unsigned long long)e.proc_skipped, (unsigned long long)e.rdns_named,
+			 (unsigned long long)e.rdns_asked);
+	}
 	snprintf(status, sizeof(status),
 		 "STATUS=%s; %llu entries, %llu events, %llu alerts, %llu spoofed, %llu suppressed, %llu gaps, "
-		 "%zu open sessions%s",
+		 "%zu open sessions%s%s",
 		 state, (unsigned long long)d->n.entries, (unsigned long long)d->n.events, (unsigned long long)d->n.alerts,
 		 (unsigned long long)d->n.spoofed, (unsigned long long)d->n.suppressed, (unsigned long long)d->n.gaps,
-		 ps_sessions_open(d->sessions), alerts);
+		 ps_sessions_open(d->sessions), alerts, enrich);
 	sd_notify(0, status);
 }
 

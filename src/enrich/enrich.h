@@ -52,8 +52,9 @@ void ps_enricher_free(struct ps_enricher *e);
 
 /*
  * SIGHUP: open everything cfg names anew (geoipupdate replaces the .mmdb
- * files) and swap it in; a file that now fails to open keeps what was
- * open from the same path. Connection state and the DNS cache are kept.
+ * files) and swap it in; a database that now fails to open keeps what was
+ * open from the same path, and when every range file fails the blocks
+ * loaded before stay. Connection state and the DNS cache are kept.
  * Returns as ps_enricher_new.
  */
 int ps_enricher_reload(struct ps_enricher *e, const struct ps_config *cfg, ps_config_diag_fn diag, void *arg);
