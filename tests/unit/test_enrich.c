@@ -23,6 +23,7 @@
 #include "enrich/procnet.h"
 #include "enrich/ranges.h"
 #include "enrich/rdns.h"
+#include "sink/deliver/message.h"
 
 static char tmpdir[] = "/tmp/pamsignal-enrich-test.XXXXXX";
 
@@ -629,6 +630,47 @@ static void test_enricher(void **state)
 	ps_enricher_free(e);
 }
 
+/* ---- channel messages ---- */
+
+static void where_fact(const char *json, const char *want)
+{
+	struct ps_item a;
+	struct ps_facts f;
+	assert_int_equal(ps_item_parse(&a, json, strlen(json)), 0);
+	struct ps_msg m = { .alert = &a, .id = a.id, .severity = a.severity };
+	ps_msg_facts(&m, &f);
+	size_t i = 0;
+	while (i < f.n && strcmp(f.f[i].label, "Where") != 0)
+		i++;
+	if (!want) {
+		assert_int_equal(i, f.n);
+	} else {
+		assert_true(i < f.n);
+		struct ps_str v = ps_fact_value(&f, i);
+		if (v.n != strlen(want) || memcmp(v.p, want, v.n) != 0)
+			fail_msg("Where is '%.*s', expected '%s'", (int)v.n, v.p, want);
+	}
+	ps_msg_facts_free(&f);
+	ps_item_free(&a);
+}
+
+static void test_message_where(void **state)
+{
+	(void)state;
+	where_fact("{\"type\":\"alert\",\"rule\":\"new_source\",\"severity\":\"medium\",\"summary\":\"s\","
+		   "\"src_ip\":\"192.0.2.9\",\"src_geo\":{\"country_iso_code\":\"AU\",\"country_name\":\"Australia\","
+		   "\"city_name\":\"Sydney\"},\"src_as\":{\"number\":64496,\"organization\":\"Example Networks Ltd\"},"
+		   "\"src_provider\":\"aws/EC2/us-east-1\",\"count\":1,\"mitre\":[],\"events\":[]}",
+		   "Sydney, Australia (AU); AS64496 Example Networks Ltd; aws/EC2/us-east-1");
+	where_fact("{\"type\":\"event\",\"kind\":\"auth_success\",\"src_geo\":{\"country_iso_code\":\"DE\"}}", "DE");
+	where_fact("{\"type\":\"event\",\"kind\":\"auth_success\",\"src_as\":{\"number\":64497}}", "AS64497");
+	where_fact("{\"type\":\"event\",\"kind\":\"auth_success\",\"src_ip\":\"192.0.2.1\"}", NULL);
+	/* Hostile database text: display text (escapes visible), never raw controls. */
+	where_fact("{\"type\":\"event\",\"kind\":\"auth_failure\",\"src_as\":{\"number\":64498,"
+		   "\"organization\":\"Evil\\n\\u001b]0;pwned\\u0007 <b>\"}}",
+		   "AS64498 Evil\\x0a\\x1b]0;pwned\\x07 <b>");
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -659,6 +701,7 @@ int main(void)
 		cmocka_unit_test(test_procnet),
 		cmocka_unit_test(test_rdns),
 		cmocka_unit_test(test_enricher),
+		cmocka_unit_test(test_message_where),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
