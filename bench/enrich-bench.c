@@ -9,6 +9,13 @@
  *   libmaxminddb MMDB_lookup_sockaddr + MMDB_get_value of the same fields,
  *               straight from the library (the peer: the least a lookup costs)
  *   search-only MMDB_lookup_sockaddr alone (the tree walk, no field decoded)
+ *
+ *   enrich-bench --proc|--proc-tables PID REMOTE_IP REMOTE_PORT N
+ *
+ * Times ps_procnet_local() (the live daemon's search of /proc for a
+ * connection's local end) N times for PID's connection with that remote end;
+ * --proc-tables times its fallback, the socket tables' text (by naming
+ * /proc as "/proc/.", which it does not take for the live one).
  */
 #include <arpa/inet.h>
 #include <maxminddb.h>
@@ -18,6 +25,7 @@
 #include <time.h>
 
 #include "enrich/geoip.h"
+#include "enrich/procnet.h"
 
 #define MAX_ADDRS 100000
 
@@ -42,8 +50,31 @@ static void to_sockaddr(const struct ps_ip *ip, struct sockaddr_storage *ss)
 	}
 }
 
+static int proc_bench(char **argv)
+{
+	struct ps_ip remote, local;
+	int32_t port = -1;
+	long n = atol(argv[5]);
+	if (ps_ip_parse(ps_cstr(argv[3]), &remote) < 0 || n < 1)
+		return 2;
+	int found = 0;
+	double t0 = now_ns();
+	for (long i = 0; i < n; i++)
+		found += ps_procnet_local(strcmp(argv[1], "--proc") == 0 ? "/proc" : "/proc/.", atoll(argv[2]), &remote,
+					  atoi(argv[4]), &local, &port) == 1;
+	double per = (now_ns() - t0) / (double)n;
+	char buf[PS_IP_STRLEN];
+	buf[found ? ps_ip_format(&local, buf) : 0] = '\0';
+	printf("%s: %.1f us per connection (found %d of %ld; local end %s port %d)\n",
+	       strcmp(argv[1], "--proc") == 0 ? "pidfd_getfd" : "socket tables", per / 1000, found, n, buf,
+	       port);
+	return found == n ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 6 && (strcmp(argv[1], "--proc") == 0 || strcmp(argv[1], "--proc-tables") == 0))
+		return proc_bench(argv);
 	if (argc != 5) {
 		fprintf(stderr, "usage: enrich-bench CITY.mmdb ASN.mmdb ADDRESSES N\n");
 		return 2;

@@ -87,3 +87,41 @@ for line in sys.stdin:
 ' > $out/bench-addresses.txt
 echo "lookups of the log's $(wc -l < $out/bench-addresses.txt) distinct source addresses:"
 $build/enrich-bench $out/bench-city.mmdb $out/bench-asn.mmdb $out/bench-addresses.txt 200
+
+# The live daemon's /proc search (ps_procnet_local): a small process holding
+# one connection, as sshd does, searched for it, while another holds
+# $PROC_CONNS more so that the machine's socket tables are large.
+for conns in 0 ${PROC_CONNS:-2000}; do
+	rm -f $out/proc-hold.txt
+	python3 - "$conns" > $out/proc-hold.txt << 'PY' &
+import socket, subprocess, sys, time
+n = int(sys.argv[1])
+srv = socket.socket()
+srv.bind(("127.0.0.1", 0))
+srv.listen(n + 8)
+held = []
+for _ in range(n):
+    c = socket.create_connection(srv.getsockname())
+    s, _ = srv.accept()
+    held += [c, s]
+child = subprocess.Popen([sys.executable, "-c", "import socket, sys, time\n"
+                          "s = socket.create_connection(('127.0.0.1', int(sys.argv[1])))\n"
+                          "print('up', flush=True)\ntime.sleep(60)", str(srv.getsockname()[1])],
+                         stdout=subprocess.PIPE, text=True)
+child.stdout.readline()
+conn, _ = srv.accept()
+print(child.pid, "127.0.0.1", srv.getsockname()[1], flush=True)
+try:
+    time.sleep(60)
+finally:
+    child.kill()
+PY
+	holder=$!
+	for _ in $(seq 200); do [ -s $out/proc-hold.txt ] && break; sleep 0.1; done
+	read -r hpid haddr hport < $out/proc-hold.txt
+	echo "/proc search, $(($(wc -l < /proc/$hpid/net/tcp) - 1)) sockets on the machine:"
+	$build/enrich-bench --proc "$hpid" "$haddr" "$hport" 1000 || true
+	$build/enrich-bench --proc-tables "$hpid" "$haddr" "$hport" 100 || true
+	kill "$hpid" $holder 2> /dev/null || true
+	wait $holder 2> /dev/null || true
+done

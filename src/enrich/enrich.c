@@ -42,7 +42,8 @@ struct ps_enricher {
 	char *hostname, *proc;
 	bool proc_denied;           /* /proc/PID/fd is not ours to read: stop trying */
 	int64_t ration_start_us;
-	unsigned ration_used;
+	unsigned ration_used;       /* searches in the current second */
+	int64_t ration_spent_us;    /* and the time they took */
 	char rdns_name[256];        /* the current event's src_rdns */
 	struct ps_sipkey sip;
 	struct cached cache[CACHE_SLOTS];
@@ -209,15 +210,21 @@ int ps_enricher_reload(struct ps_enricher *e, const struct ps_config *cfg, ps_co
 	return configure(e, cfg, diag, arg);
 }
 
-/* The ration of /proc searches: PS_ENRICH_PROC_PER_S per second of the monotonic clock. */
-static bool rationed(struct ps_enricher *e)
+/*
+ * The ration of /proc searches, per second of the monotonic clock: at most
+ * PS_ENRICH_PROC_PER_S of them and PS_ENRICH_PROC_US_PER_S of time. A
+ * search costs ~40 µs through pidfd_getfd, but reading the socket tables
+ * instead (no CAP_SYS_PTRACE) costs ~1-25 ms on a machine with thousands of
+ * sockets: the time bound is what keeps that from taking over the thread.
+ */
+static bool rationed(struct ps_enricher *e, int64_t now)
 {
-	int64_t now = ps_monotonic_us();
 	if (now - e->ration_start_us >= 1000000) {
 		e->ration_start_us = now;
 		e->ration_used = 0;
+		e->ration_spent_us = 0;
 	}
-	if (e->ration_used >= PS_ENRICH_PROC_PER_S)
+	if (e->ration_used >= PS_ENRICH_PROC_PER_S || e->ration_spent_us >= PS_ENRICH_PROC_US_PER_S)
 		return false;
 	e->ration_used++;
 	return true;
@@ -230,7 +237,8 @@ static void live_destination(struct ps_enricher *e, struct ps_event *ev)
 	    ev->pid <= 0 || !ps_eq_lit(ev->service, "sshd") || !ps_eq(ev->host, ps_cstr(e->hostname)) ||
 	    ps_conns_tried(e->conns, ev))
 		return;
-	if (!rationed(e)) {
+	int64_t start = ps_monotonic_us();
+	if (!rationed(e, start)) {
 		e->st.proc_skipped++;
 		return;
 	}
@@ -238,6 +246,7 @@ static void live_destination(struct ps_enricher *e, struct ps_event *ev)
 	int32_t port = -1;
 	e->st.proc_searches++;
 	int r = ps_procnet_local(e->proc, ev->pid, &ev->src_ip, ev->src_port, &local, &port);
+	e->ration_spent_us += ps_monotonic_us() - start;
 	if (r == -EACCES || r == -EPERM) {
 		e->proc_denied = true; /* not root: every search would fail alike */
 		return;

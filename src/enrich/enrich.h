@@ -28,7 +28,8 @@
 #include "config/config.h"
 #include "event/event.h"
 
-#define PS_ENRICH_PROC_PER_S 200 /* /proc searches per second at most */
+#define PS_ENRICH_PROC_PER_S 200      /* /proc searches per second at most */
+#define PS_ENRICH_PROC_US_PER_S 20000 /* and time spent on them per second (2% of a core) */
 
 struct ps_enricher;
 

@@ -4,17 +4,24 @@
  * (LogLevel below VERBOSE, the default).
  *
  * The process that logged an sshd line (its pid, from the journal or the
- * syslog tag) holds the connection's socket. So: the socket inodes among
- * /proc/PID/fd's links, then the line of /proc/PID/net/tcp (and tcp6)
- * with one of those inodes and the client's address and port as its
- * remote end; its local end is the answer. /proc/PID/net is the
- * process's own network namespace, so this holds in containers too.
+ * syslog tag) holds the connection's socket. So: the socket descriptors
+ * among /proc/PID/fd's links, then for each a copy in this process
+ * (pidfd_getfd(2), Linux 5.6) and getpeername()/getsockname(): the one
+ * whose peer is the client's address and port has the local end. That is
+ * a few system calls per descriptor of the process (sshd has a handful):
+ * ~40 µs, whatever the size of the machine's socket tables
+ * (bench/enrich.sh). The copy is closed at once; the socket is not read.
  *
- * Cost: a directory read of the process's few descriptors and a read of
- * the socket tables up to the matching line, in-kernel work that never
- * waits on the network. Bounded: at most PS_PROCNET_FDS descriptors and
- * PS_PROCNET_LINES lines per table are looked at. Reading another user's
- * /proc/PID/fd needs root (or CAP_SYS_PTRACE): -EACCES otherwise.
+ * Without pidfd_getfd (an older kernel, no CAP_SYS_PTRACE) or for a /proc
+ * other than the real one (tests): the line of /proc/PID/net/tcp (then
+ * tcp6) with one of those inodes and that remote end. The kernel writes
+ * those tables as text, so this costs ~1 ms per thousand sockets on the
+ * machine: the caller rations it (enrich.h). /proc/PID/net is the
+ * process's own network namespace, so both hold in containers too.
+ *
+ * Never waits on the network. Bounded: at most PS_PROCNET_FDS descriptors
+ * and PS_PROCNET_LINES lines per table are looked at. Another user's
+ * /proc/PID/fd needs root: -EACCES otherwise.
  */
 #ifndef PS_ENRICH_PROCNET_H
 #define PS_ENRICH_PROCNET_H
