@@ -251,8 +251,9 @@ static void live_destination(struct ps_enricher *e, struct ps_event *ev)
 		e->proc_denied = true; /* not root: every search would fail alike */
 		return;
 	}
-	if (r < 0)
+	if (r < 0 && r != -ENOENT)
 		return;
+	/* Found, not there, or the process gone (or hidden: ProtectProc): not looked for again. */
 	ps_conns_record(e->conns, ev, r == 1 ? &local : &(struct ps_ip){ 0 }, r == 1 ? port : -1);
 	if (r == 1) {
 		e->st.proc_found++;
