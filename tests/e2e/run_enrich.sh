@@ -24,11 +24,11 @@ journal_start
 check "journald is running and stores what is logged" test -n "$(journal_mark start)"
 make_test_users
 # sshd at the default LogLevel, on both loopbacks: the destination is not logged.
-sshd_extra=$'LogLevel INFO\nListenAddress ::1' start_test_sshd 2296
+sshd_extra=$'LogLevel INFO\nListenAddress ::1' start_test_sshd 2290
 check "sshd (LogLevel INFO, 127.0.0.1 and [::1]) started" test $? -eq 0
 quiet_opts=("${ssh_opts[@]}")
 # and one that logs "Connection from ... on ...".
-start_test_sshd 2297
+start_test_sshd 2291
 check "sshd (LogLevel VERBOSE) started" test $? -eq 0
 verbose_opts=("${ssh_opts[@]}")
 
@@ -52,6 +52,20 @@ path = $LOG
 asn_db = $TMP/asn.mmdb
 CFG
 
+# The daemon's sd_notify STATUS lines, as systemd would receive them.
+python3 - $TMP/notify.sock $TMP/notify.log << 'PY' &
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+with open(sys.argv[2], "ab", buffering=0) as f:
+    while True:
+        f.write(s.recv(4096) + b"\n")
+PY
+notify_pid=$!
+at_exit "kill $notify_pid 2> /dev/null"
+for _ in $(seq 50); do [ -S $TMP/notify.sock ] && break; sleep 0.1; done
+export NOTIFY_SOCKET=$TMP/notify.sock
+
 dpid=
 at_exit '[ -n "$dpid" ] && kill -9 $dpid 2> /dev/null'
 run_daemon $TMP/pamsignal.conf
@@ -68,22 +82,22 @@ login_held() { # login_held ADDRESS OPTS...: psl_alice logs in and waits; pid in
 
 login_held 127.0.0.1 "${quiet_opts[@]}"
 check "IPv4 login: dst_ip and dst_port from /proc" $WAIT $LOG \
-	'{"kind":"auth_success","user":"psl_alice","src_ip":"127.0.0.1","dst_ip":"127.0.0.1","dst_port":2296}'
+	'{"kind":"auth_success","user":"psl_alice","src_ip":"127.0.0.1","dst_ip":"127.0.0.1","dst_port":2290}'
 kill $cpid 2> /dev/null
 wait $cpid 2> /dev/null
 
 login_held ::1 "${quiet_opts[@]}"
 check "IPv6 login: dst_ip and dst_port from /proc" $WAIT $LOG \
-	'{"kind":"auth_success","user":"psl_alice","src_ip":"::1","dst_ip":"::1","dst_port":2296}'
+	'{"kind":"auth_success","user":"psl_alice","src_ip":"::1","dst_ip":"::1","dst_port":2290}'
 kill $cpid 2> /dev/null
 wait $cpid 2> /dev/null
 
 # The logged destination, and the lines after it in the same connection.
 sshpass -p "wrong" ssh "${verbose_opts[@]}" -o PubkeyAuthentication=no psl_bob@127.0.0.1 true > /dev/null 2>&1
 check "VERBOSE: sshd's Connection from ... on ... gives the destination" $WAIT $LOG \
-	'{"kind":"probe","reason":"connect","src_ip":"127.0.0.1","dst_ip":"127.0.0.1","dst_port":2297}'
+	'{"kind":"probe","reason":"connect","src_ip":"127.0.0.1","dst_ip":"127.0.0.1","dst_port":2291}'
 check "VERBOSE: the failure of that connection carries it (same sshd pid)" $WAIT $LOG \
-	'{"kind":"auth_failure","user":"psl_bob","src_ip":"127.0.0.1","dst_ip":"127.0.0.1","dst_port":2297}'
+	'{"kind":"auth_failure","user":"psl_bob","src_ip":"127.0.0.1","dst_ip":"127.0.0.1","dst_port":2291}'
 check "a source outside the databases gets no src_as" bash -c "! grep -q src_as $LOG"
 
 # SIGHUP after geoipupdate: a new database in place of the old (loopback is in this one).
@@ -116,6 +130,9 @@ check "a broken replacement is reported at SIGHUP" grep_wait 'asn_db: .* is not 
 check "and the copy opened before stays in use" $WAIT $LOG \
 	'{"kind":"auth_failure","user":"psl_alice","src_ip":"::1","src_provider":"loopback"}'
 check "the daemon is still running" kill -0 $dpid
+# Each SIGHUP ends with a STATUS line: the last one counts the two /proc finds.
+check "status: enrichment counters (two logins found in /proc)" \
+	grep -qE 'enrich: [0-9]+ located, [0-9]+ AS, /proc [2-9][0-9]* of [0-9]+ found' $TMP/notify.log
 
 kill -TERM $dpid
 wait $dpid
