@@ -13,6 +13,7 @@
 
 #include "cli/cli.h"
 #include "config/config.h"
+#include "enrich/enrich.h"
 #include "util/log.h"
 
 static const char *switch_name(enum ps_switch s)
@@ -134,7 +135,19 @@ int ps_cmd_check_config(int argc, char **argv)
 			counts.warnings == 1 ? "" : "s");
 		return PS_EXIT_FAILURE;
 	}
+	/* The files [enrich] names are opened and read too: a broken one fails the check. */
+	struct ps_enricher *enricher = NULL;
+	int er = ps_enricher_new(&cfg, NULL, ps_cli_print_diag, &counts, &enricher);
+	if (er < 0) {
+		fprintf(stderr, "%s: invalid (%u error%s, %u warning%s)\n", cfg.path ? cfg.path : PS_CONFIG_DEFAULT_PATH,
+			counts.errors, counts.errors == 1 ? "" : "s", counts.warnings, counts.warnings == 1 ? "" : "s");
+		ps_enricher_free(enricher);
+		ps_config_free(&cfg);
+		return PS_EXIT_FAILURE;
+	}
 	print_summary(&cfg);
+	ps_enricher_describe(enricher, stdout);
+	ps_enricher_free(enricher);
 	ps_config_free(&cfg);
 	if (fflush(stdout) != 0) {
 		ps_log_error("check-config: writing output failed");

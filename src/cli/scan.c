@@ -11,6 +11,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -20,6 +21,7 @@
 #include "cli/cli.h"
 #include "config/config.h"
 #include "detect/detect.h"
+#include "enrich/enrich.h"
 #include "event/json.h"
 #include "event/text.h"
 #include "source/file.h"
@@ -33,6 +35,7 @@ struct scan_out {
 	bool flush_each; /* a live stream or a person is waiting for each event */
 	bool events;     /* not --alerts */
 	struct ps_detector *detector; /* NULL: --no-detect */
+	struct ps_enricher *enricher; /* [enrich] of -c FILE (always: sshd connections' destinations) */
 	unsigned warnings;
 };
 
@@ -48,9 +51,13 @@ static int write_alert(const struct ps_alert *a, void *arg)
 	return so->out.error;
 }
 
-static int write_event(const struct ps_event *ev, void *arg)
+static int write_event(const struct ps_event *in, void *arg)
 {
 	struct scan_out *so = arg;
+	/* Enrichment adds to a copy. Not of text[]: the copy's fields still point into in's. */
+	struct ps_event enriched, *ev = &enriched;
+	memcpy(&enriched, in, offsetof(struct ps_event, text));
+	ps_enrich(so->enricher, ev);
 	if (so->events) {
 		if (so->format == FORMAT_JSON)
 			ps_event_write_json(&so->out, ev, 0);
@@ -64,8 +71,8 @@ static int write_event(const struct ps_event *ev, void *arg)
 	return so->out.error;
 }
 
-/* The detector for -c FILE, or for the built-in defaults. */
-static int make_detector(const char *config, struct ps_detector **d)
+/* The detector (unless --no-detect) and the enricher for -c FILE, or for the built-in defaults. */
+static int make_pipeline(const char *config, bool detect, struct scan_out *so)
 {
 	struct ps_config cfg;
 	if (config) {
@@ -74,10 +81,12 @@ static int make_detector(const char *config, struct ps_detector **d)
 	} else {
 		ps_config_defaults(&cfg);
 	}
-	int r = ps_detector_new(&cfg, d);
-	ps_config_free(&cfg);
+	int r = detect ? ps_detector_new(&cfg, &so->detector) : 0;
 	if (r < 0)
 		ps_log_error("scan: detection: %s", strerror(-r));
+	else if ((r = ps_enricher_new(&cfg, NULL, ps_cli_print_diag, NULL, &so->enricher)) == -ENOMEM)
+		ps_log_error("scan: enrichment: %s", strerror(-r));
+	ps_config_free(&cfg);
 	return r;
 }
 
@@ -166,8 +175,11 @@ int ps_cmd_scan(int argc, char **argv)
 		ps_log_error("scan: --alerts and --no-detect leave nothing to print");
 		return PS_EXIT_USAGE;
 	}
-	if (detect && make_detector(config, &so.detector) < 0)
+	if (make_pipeline(config, detect, &so) < 0) {
+		ps_detector_free(so.detector);
+		ps_enricher_free(so.enricher);
 		return PS_EXIT_USAGE;
+	}
 
 	static char outbuf[64 * 1024];
 	ps_out_init_fd(&so.out, STDOUT_FILENO, outbuf, sizeof(outbuf));
@@ -209,6 +221,7 @@ int ps_cmd_scan(int argc, char **argv)
 		ps_detector_stats(so.detector, &ds);
 		ps_detector_free(so.detector);
 	}
+	ps_enricher_free(so.enricher);
 	if (ps_out_flush(&so.out) < 0) {
 		if (so.out.error != -EPIPE)
 			ps_log_error("scan: writing output: %s", strerror(-so.out.error));

@@ -134,6 +134,7 @@ void ps_config_free(struct ps_config *cfg)
 	free(cfg->eventlog_key_file);
 	ps_secret_free(cfg->eventlog_key, cfg->eventlog_key_len);
 	ps_cfg_detect_free(&cfg->detect);
+	ps_cfg_enrich_free(&cfg->enrich);
 	free(cfg->audit_path);
 	free(cfg->pam_socket);
 	ps_cfg_channels_free(cfg);

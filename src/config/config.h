@@ -47,6 +47,9 @@ struct ps_rule_config {
 	int64_t realert_s;   /* an ongoing incident alerts again after this long, if its count grew; 0: never */
 };
 
+/* [rule.new_source] by = address asn country: the identities of a source it compares. */
+enum { PS_NEW_SOURCE_ADDRESS = 1, PS_NEW_SOURCE_ASN = 2, PS_NEW_SOURCE_COUNTRY = 4 };
+
 /* Detection: [detect] and every [rule.NAME] (pamsignal.conf(5), RULES in pamsignal(8)). */
 struct ps_detect_config {
 	uint64_t max_memory;        /* max_memory = 64M: all detection state together */
@@ -68,6 +71,7 @@ struct ps_detect_config {
 	char **coi_commands;        /* commands = NAME[:MITRE-ID[,ID]]...: NULL = the built-in list */
 	bool coi_download_to_shell; /* download_to_shell = yes */
 	bool coi_history_clearing;  /* history_clearing = yes */
+	unsigned new_source_by;     /* by = address: PS_NEW_SOURCE_* bits, what makes a source new */
 	/* [rule.off_hours] */
 	char *timezone;             /* timezone: NULL = the system's */
 	/* schedule = Mon-Fri 07:00-20:00: bit m of week[d] (d 0 = Monday) set
@@ -110,6 +114,18 @@ struct ps_channel_config {
 	unsigned max_queue;        /* per channel, in memory and spool */
 	bool starttls;             /* email: require STARTTLS on smtp:// */
 	unsigned key_line[PS_CH_MAX_KEYS]; /* where each key was set (diagnostics) */
+};
+
+/* [enrich]: what events gain from data of our own (pamsignal.conf(5), src/enrich/). */
+struct ps_enrich_config {
+	char *geoip_db;            /* geoip_db: a City or Country .mmdb (GeoLite2, DB-IP Lite); NULL: none */
+	char *asn_db;              /* asn_db: an ASN .mmdb; NULL: none */
+	char **provider_ranges;    /* provider_ranges = FILE...: CIDR lists, cloud JSON ranges; NULL: none */
+	bool live_destination;     /* live_destination = yes: dst_ip/dst_port of live sshd connections from /proc */
+	bool reverse_dns;          /* reverse_dns = no */
+	unsigned reverse_dns_timeout_s; /* reverse_dns_timeout = 2 */
+	/* Where each file key was set, for errors found when opening them (0: not set). */
+	unsigned geoip_db_line, asn_db_line, provider_ranges_line;
 };
 
 struct ps_config {
@@ -156,6 +172,7 @@ struct ps_config {
 	bool print;                /* enabled = yes|no: the terminal table of notable events */
 
 	struct ps_detect_config detect;
+	struct ps_enrich_config enrich;
 	struct ps_channel_config *channels;
 	size_t n_channels;
 };

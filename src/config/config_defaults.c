@@ -95,6 +95,7 @@ int ps_cfg_defaults(struct ps_config *cfg)
 		return -ENOMEM;
 	if (ps_cfg_words("/var/log/auth.log /var/log/secure", &cfg->file_paths) < 0)
 		return -ENOMEM;
+	ps_cfg_enrich_defaults(&cfg->enrich);
 	if (ps_cfg_detect_defaults(&cfg->detect) < 0)
 		return -ENOMEM;
 	return default_programs(cfg);

@@ -234,6 +234,7 @@ int ps_cfg_detect_defaults(struct ps_detect_config *d)
 	d->new_source_prefix6 = 64;
 	d->new_source_per_user = 16;
 	d->new_source_first_login = false;
+	d->new_source_by = PS_NEW_SOURCE_ADDRESS;
 	d->timezone = NULL;
 	d->coi_commands = NULL;
 	d->coi_download_to_shell = true;

@@ -26,12 +26,13 @@ enum ps_cfg_section {
 	PS_SEC_EVENTLOG,
 	PS_SEC_STDOUT,
 	PS_SEC_DETECT,
+	PS_SEC_ENRICH,
 	PS_SEC_COUNT,
 	PS_SEC_RULE = 100,   /* [rule.NAME]: ld->rule says which (config_rules.c) */
 };
 
 /* Keys a [rule.NAME] section may hold (config_rules.c has the table). */
-#define PS_CFG_RULE_KEYS 15
+#define PS_CFG_RULE_KEYS 16
 
 struct ps_cfg_loader;
 
@@ -139,6 +140,12 @@ int ps_cfg_detect_defaults(struct ps_detect_config *d);
  */
 int ps_cfg_parse_schedule(const char *text, uint8_t week[7][1440 / 8], char *err, size_t size);
 void ps_cfg_detect_free(struct ps_detect_config *d);
+/* config_enrich.c: [enrich] values; defaults and free. */
+int ps_cfg_set_enrich(struct ps_cfg_loader *ld, const struct ps_cfg_key *k, const char *v);
+void ps_cfg_enrich_defaults(struct ps_enrich_config *e);
+void ps_cfg_enrich_free(struct ps_enrich_config *e);
+/* config_keys.c: a path a key may hold (absolute, no control characters); reports and returns false otherwise. */
+bool ps_cfg_check_path(struct ps_cfg_loader *ld, const char *name, const char *p);
 /* config_channels.c. If name is "channel.X", enter that channel's section
  * (reporting a bad name) and return true. */
 bool ps_cfg_channel_section(struct ps_cfg_loader *ld, const char *name, size_t n);

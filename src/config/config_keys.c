@@ -29,6 +29,7 @@ static const char *const section_names[PS_SEC_COUNT] = {
 	[PS_SEC_EVENTLOG] = "output.eventlog",
 	[PS_SEC_STDOUT] = "output.stdout",
 	[PS_SEC_DETECT] = "detect",
+	[PS_SEC_ENRICH] = "enrich",
 };
 
 const char *ps_cfg_section_name(enum ps_cfg_section s)
@@ -97,7 +98,7 @@ static int set_switch(struct ps_cfg_loader *ld, const struct ps_cfg_key *k, cons
 }
 
 /* Paths end up in log lines and JSON: absolute, and nothing that could break a line. */
-static bool check_path(struct ps_cfg_loader *ld, const char *name, const char *p)
+bool ps_cfg_check_path(struct ps_cfg_loader *ld, const char *name, const char *p)
 {
 	char q[PS_CFG_QUOTE_MAX];
 	if (p[0] != '/') {
@@ -125,7 +126,7 @@ static int replace_str(char **field, const char *v)
 
 static int set_path(struct ps_cfg_loader *ld, const struct ps_cfg_key *k, const char *v)
 {
-	if (!check_path(ld, k->name, v))
+	if (!ps_cfg_check_path(ld, k->name, v))
 		return -EINVAL;
 	return replace_str(FIELD(char *, ld, k), v);
 }
@@ -181,7 +182,7 @@ static int set_paths(struct ps_cfg_loader *ld, const struct ps_cfg_key *k, const
 	if (n < 0)
 		return n;
 	for (int i = 0; i < n; i++)
-		if (!check_path(ld, k->name, paths[i]))
+		if (!ps_cfg_check_path(ld, k->name, paths[i]))
 			r = -EINVAL;
 	if (r < 0) {
 		ps_cfg_strv_free(paths);
@@ -320,6 +321,12 @@ const struct ps_cfg_key ps_cfg_keys[] = {
 	{ PS_SEC_DETECT, "allowlist_cidrs", ps_cfg_set_cidrs, 0, false },
 	{ PS_SEC_DETECT, "allowlist_users", ps_cfg_set_users, 0, false },
 	{ PS_SEC_DETECT, "samples", ps_cfg_set_samples, 0, false },
+	{ PS_SEC_ENRICH, "geoip_db", ps_cfg_set_enrich, F(enrich.geoip_db), false },
+	{ PS_SEC_ENRICH, "asn_db", ps_cfg_set_enrich, F(enrich.asn_db), false },
+	{ PS_SEC_ENRICH, "provider_ranges", ps_cfg_set_enrich, F(enrich.provider_ranges), false },
+	{ PS_SEC_ENRICH, "live_destination", set_bool, F(enrich.live_destination), false },
+	{ PS_SEC_ENRICH, "reverse_dns", set_bool, F(enrich.reverse_dns), false },
+	{ PS_SEC_ENRICH, "reverse_dns_timeout", ps_cfg_set_enrich, F(enrich.reverse_dns_timeout_s), false },
 };
 const size_t ps_cfg_n_keys = sizeof(ps_cfg_keys) / sizeof(ps_cfg_keys[0]);
 _Static_assert(sizeof(ps_cfg_keys) / sizeof(ps_cfg_keys[0]) <= PS_CFG_MAX_KEYS, "raise PS_CFG_MAX_KEYS");
@@ -383,7 +390,7 @@ static int set_program(struct ps_cfg_loader *ld, const char *id, const char *v)
 	if (!check_identifier(ld, id))
 		r = -EINVAL;
 	for (int i = 0; i < n; i++)
-		if (!check_path(ld, id, exes[i]))
+		if (!ps_cfg_check_path(ld, id, exes[i]))
 			r = -EINVAL;
 	if (r == 0)
 		r = program_lines(ld);

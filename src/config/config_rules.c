@@ -186,6 +186,34 @@ static int set_prefix6(struct ps_cfg_loader *ld, const struct rule_key *k, const
 	return parse_unsigned(ld, k->name, v, k->min, k->max, field);
 }
 
+/* new_source's by: "address", "asn", "country", one or more. */
+static int set_by(struct ps_cfg_loader *ld, const struct rule_key *k, const char *v)
+{
+	static const char *const names[] = { "address", "asn", "country" };
+	char **w;
+	int n = ps_cfg_words(v, &w);
+	unsigned by = 0;
+	if (n < 0)
+		return n;
+	for (int i = 0; i < n; i++) {
+		size_t j = 0;
+		while (j < 3 && strcmp(w[i], names[j]) != 0)
+			j++;
+		if (j == 3) {
+			char q[PS_CFG_QUOTE_MAX];
+			int r = bad(ld, k->name, "'%s' is not address, asn or country", ps_cfg_quote(q, w[i], strlen(w[i])));
+			ps_cfg_strv_free(w);
+			return r;
+		}
+		by |= 1u << j;
+	}
+	ps_cfg_strv_free(w);
+	if (!by)
+		return bad(ld, k->name, "needs one or more of address, asn and country%s", "");
+	ld->cfg->detect.new_source_by = by;
+	return 0;
+}
+
 #define D(f) offsetof(struct ps_detect_config, f)
 #define COMMON (ALL_RULES)
 #define COUNTED (ALL_RULES & ~BIT(PS_RULE_NEW_SOURCE))
@@ -200,6 +228,7 @@ static const struct rule_key rule_keys[PS_CFG_RULE_KEYS] = {
 	{ "min_sources", BIT(PS_RULE_BRUTE_FORCE_SUBNET), set_number, D(subnet_min_sources), 1, 64 },
 	{ "sources_per_user", BIT(PS_RULE_NEW_SOURCE), set_number, D(new_source_per_user), 1, 256 },
 	{ "first_login", BIT(PS_RULE_NEW_SOURCE), set_enabled, D(new_source_first_login), 0, 0 },
+	{ "by", BIT(PS_RULE_NEW_SOURCE), set_by, 0, 0, 0 },
 	{ "schedule", BIT(PS_RULE_OFF_HOURS), set_schedule, 0, 0, 0 },
 	{ "timezone", BIT(PS_RULE_OFF_HOURS), set_timezone, 0, 0, 0 },
 	{ "commands", BIT(PS_RULE_COMMANDS_OF_INTEREST), set_commands, 0, 0, 0 },

@@ -56,7 +56,7 @@ void ps_daemon_status(struct daemon *d, bool force)
 	if (!force && now - d->status_us < STATUS_EVERY_US)
 		return;
 	d->status_us = now;
-	char state[256], status[768], alerts[256] = "", pam[96] = "";
+	char state[256], status[1024], alerts[256] = "", pam[96] = "", enrich[200] = "";
 	if (d->stalled)
 		snprintf(state, sizeof(state), "STALLED: event log not writable, sources paused");
 	else if (d->journal_wanted && d->journal_blind)
@@ -75,12 +75,21 @@ void ps_daemon_status(struct daemon *d, bool force)
 	if (d->pam)
 		snprintf(pam, sizeof(pam), "; pam socket: %llu refused (not root), %llu unreadable",
 			 (unsigned long long)d->n.pam_rejected, (unsigned long long)d->n.pam_malformed);
+	if (d->enricher) {
+		struct ps_enrich_stats e;
+		ps_enricher_stats(d->enricher, &e);
+		snprintf(enrich, sizeof(enrich), "; enrich: %llu located, %llu AS, /proc %llu of %llu found (%llu over ration), "
+			 "dns %llu of %llu named", (unsigned long long)e.geo_found, (unsigned long long)e.as_found,
+			 (unsigned long long)e.proc_found, (unsigned long long)e.proc_searches,
+			 (unsigned long long)e.proc_skipped, (unsigned long long)e.rdns_named,
+			 (unsigned long long)e.rdns_asked);
+	}
 	snprintf(status, sizeof(status),
 		 "STATUS=%s; %llu entries, %llu events, %llu alerts, %llu spoofed, %llu suppressed, %llu gaps, "
-		 "%zu open sessions%s%s",
+		 "%zu open sessions%s%s%s",
 		 state, (unsigned long long)d->n.entries, (unsigned long long)d->n.events, (unsigned long long)d->n.alerts,
 		 (unsigned long long)d->n.spoofed, (unsigned long long)d->n.suppressed, (unsigned long long)d->n.gaps,
-		 ps_sessions_open(d->sessions), alerts, pam);
+		 ps_sessions_open(d->sessions), alerts, pam, enrich);
 	sd_notify(0, status);
 }
 
@@ -280,6 +289,20 @@ static void set_hostname(struct daemon *d)
 		snprintf(d->hostname, sizeof(d->hostname), "localhost");
 }
 
+/*
+ * Enrichment for this machine's events. A database or range file that
+ * cannot be read is reported and left out: monitoring logins matters
+ * more than knowing their country (check-config fails on it).
+ */
+static int open_enricher(struct daemon *d)
+{
+	char host[256] = "";
+	if (gethostname(host, sizeof(host) - 1) < 0)
+		host[0] = '\0';
+	struct ps_enrich_live live = { .hostname = host, .proc = "/proc" };
+	return ps_enricher_new(&d->cfg, &live, print_diag, NULL, &d->enricher) == -ENOMEM ? -ENOMEM : 0;
+}
+
 static int on_reload(sd_event_source *s, const struct signalfd_siginfo *si, void *arg)
 {
 	struct daemon *d = arg;
@@ -308,6 +331,8 @@ static int on_reload(sd_event_source *s, const struct signalfd_siginfo *si, void
 	d->cfg = fresh;
 	ps_detect_reload(d);
 	set_hostname(d);
+	/* Reopens the databases and range files even when the file did not change: geoipupdate replaced them. */
+	ps_enricher_reload(d->enricher, &d->cfg, print_diag, NULL);
 	ps_alerts_start(d);
 	ps_uid_names_forget();
 	if (new_log && d->eventlog) {
@@ -373,6 +398,7 @@ static void teardown(struct daemon *d)
 	close_sinks(d);
 	ps_sessions_free(d->sessions);
 	ps_dedup_free(d->dedup);
+	ps_enricher_free(d->enricher);
 	ps_state_free(&d->positions);
 	free(d->state_path);
 	sd_event_source_unref(d->more);
@@ -403,6 +429,10 @@ int ps_daemon_run(const char *config_path)
 		return 1;
 	}
 	load_state(d);
+	if (open_enricher(d) < 0) {
+		ps_log_error("out of memory");
+		return 1;
+	}
 	if ((r = setup_loop(d)) < 0) {
 		ps_log_error("event loop: %s", strerror(-r));
 		return 1;

@@ -15,6 +15,7 @@
 #include "daemon/state.h"
 #include "decode/frame.h"
 #include "detect/detect.h"
+#include "enrich/enrich.h"
 #include "event/event.h"
 #include "sink/deliver/delivery.h"
 #include "sink/eventlog.h"
@@ -77,6 +78,7 @@ struct daemon {
 	sd_event_source *detect_timer; /* saves the detector's state a minute after activity */
 	bool detect_dirty;           /* fed since the last save */
 	struct ps_dedup *dedup;      /* only with more than one source */
+	struct ps_enricher *enricher; /* [enrich]: geo, AS, provider, destination, reverse DNS */
 
 	/* sinks */
 	struct ps_eventlog *eventlog;

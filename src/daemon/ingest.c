@@ -24,6 +24,7 @@ void ps_emit(struct daemon *d, struct ps_event *ev)
 		d->n.folded++;
 		return;
 	}
+	ps_enrich(d->enricher, ev);
 	d->n.events++;
 	if (d->eventlog)
 		ps_eventlog_add(d->eventlog, ev);

@@ -181,6 +181,12 @@ void ps_det_emit(struct ps_detector *d, struct rule_rt *r, struct entry *e, cons
 	}
 	struct alert_ctx ctx = { d, r, e, key, latest };
 	r->describe(&a, &ctx);
+	/* What enrichment knows of the source, when the alert names the event's. */
+	if (latest && a.src_ip.family && memcmp(&a.src_ip, &latest->src_ip, sizeof(a.src_ip)) == 0) {
+		a.src_geo = latest->src_geo;
+		a.src_as = latest->src_as;
+		a.src_provider = latest->src_provider;
+	}
 
 	d->alerts++;
 	if (d->fn) {

@@ -172,6 +172,7 @@ struct ps_detector {
 	void *fn_arg;
 	int fn_err;
 
+	unsigned new_source_fresh;  /* PS_NEW_SOURCE_* bits new in the login being reported (newsource.c) */
 	uint64_t events, alerts;
 };
 

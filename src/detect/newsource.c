@@ -10,9 +10,13 @@
  * twice the window) only learns, unless first_login = yes. This history is
  * what ps_detector_save() persists.
  *
- * Enrichment (issue #7) adds more ways of being new: once events carry an
- * ASN and a country, source_ids() returns them too, as more identities
- * remembered side by side; a login is new when any of them is.
+ * With enrichment, a source has more identities than its address: its
+ * autonomous system and its country (src_as, src_geo). `by` picks the ones
+ * compared; each is remembered side by side in the same history, and a
+ * login is new when any of them is. `by = asn country` then stays quiet
+ * for a user whose address changes within their provider and country. A
+ * login whose ASN or country is unknown (no database, or not in it) is
+ * compared by its address instead, so that it cannot slip by unseen.
  */
 #include <string.h>
 
@@ -35,11 +39,43 @@ size_t ps_det_history_size(const struct ps_detect_config *cfg)
 	return sizeof(struct history) + cfg->new_source_per_user * sizeof(struct seen);
 }
 
-/* The identities of the login's source (one today: the address or its network). */
-static size_t source_ids(const struct ps_detector *d, const struct ps_event *ev, struct ip_key ids[1])
+/* Identity kinds beside addresses, in ip_key's family byte (addresses use 4 and 6). */
+enum { ID_ASN = 'A', ID_COUNTRY = 'C' };
+
+/* The identities of the login's source that `by` compares; kinds[i] says which each is (PS_NEW_SOURCE_*). */
+static size_t source_ids(const struct ps_detector *d, const struct ps_event *ev, struct ip_key ids[3],
+			 unsigned kinds[3])
 {
-	ps_det_ip_key(&ids[0], &ev->src_ip, 32, d->cfg.new_source_prefix6);
-	return 1;
+	unsigned by = d->cfg.new_source_by;
+	size_t n = 0;
+	bool fallback = false;
+	if (by & PS_NEW_SOURCE_ASN) {
+		if (ev->src_as.number >= 0) {
+			memset(&ids[n], 0, sizeof(ids[n]));
+			ids[n].family = ID_ASN;
+			uint32_t asn = (uint32_t)ev->src_as.number;
+			memcpy(ids[n].a, &asn, sizeof(asn));
+			kinds[n++] = PS_NEW_SOURCE_ASN;
+		} else {
+			fallback = true;
+		}
+	}
+	if (by & PS_NEW_SOURCE_COUNTRY) {
+		struct ps_str cc = ev->src_geo.country_iso_code;
+		if (ps_set(cc) && cc.n > 0 && cc.n <= sizeof(ids[n].a)) {
+			memset(&ids[n], 0, sizeof(ids[n]));
+			ids[n].family = ID_COUNTRY;
+			memcpy(ids[n].a, cc.p, cc.n);
+			kinds[n++] = PS_NEW_SOURCE_COUNTRY;
+		} else {
+			fallback = true;
+		}
+	}
+	if ((by & PS_NEW_SOURCE_ADDRESS) || fallback) {
+		ps_det_ip_key(&ids[n], &ev->src_ip, 32, d->cfg.new_source_prefix6);
+		kinds[n++] = PS_NEW_SOURCE_ADDRESS;
+	}
+	return n;
 }
 
 static void describe(struct ps_alert *a, const struct alert_ctx *c)
@@ -57,6 +93,28 @@ static void describe(struct ps_alert *a, const struct alert_ctx *c)
 	}
 	ps_alert_say(a, ", a source not seen for this user in the last ");
 	ps_alert_say_duration(a, a->window_s);
+	unsigned fresh = c->d->new_source_fresh;
+	if (c->d->cfg.new_source_by != PS_NEW_SOURCE_ADDRESS && fresh && ev) {
+		/* Which of its identities were new: "(new: address, AS64496, country AU)". */
+		const char *sep = " (new: ";
+		if (fresh & PS_NEW_SOURCE_ADDRESS) {
+			ps_alert_say(a, sep);
+			ps_alert_say(a, "address");
+			sep = ", ";
+		}
+		if (fresh & PS_NEW_SOURCE_ASN) {
+			ps_alert_say(a, sep);
+			ps_alert_say(a, "AS");
+			ps_alert_say_u64(a, (uint64_t)ev->src_as.number);
+			sep = ", ";
+		}
+		if (fresh & PS_NEW_SOURCE_COUNTRY) {
+			ps_alert_say(a, sep);
+			ps_alert_say(a, "country ");
+			ps_alert_say_str(a, ev->src_geo.country_iso_code, 8);
+		}
+		ps_alert_say(a, ")");
+	}
 }
 
 void ps_det_setup_new_source(struct ps_detector *d)
@@ -101,13 +159,16 @@ void ps_det_new_source(struct ps_detector *d, const struct ps_event *ev, int64_t
 	struct history *h = ps_table_find(r->table, &k, hash, now);
 	if (!h)
 		h = ps_table_insert(r->table, &k, hash, now);
-	bool known_user = h->n > 0, fresh = false;
-	struct ip_key ids[1];
-	size_t n = source_ids(d, ev, ids);
+	bool known_user = h->n > 0;
+	unsigned fresh = 0, kinds[3];
+	struct ip_key ids[3];
+	size_t n = source_ids(d, ev, ids, kinds);
 	for (size_t i = 0; i < n; i++)
-		fresh |= remember(d, h, &ids[i], now, now - r->cfg->window_s * USEC);
+		if (remember(d, h, &ids[i], now, now - r->cfg->window_s * USEC))
+			fresh |= kinds[i];
 	if (!fresh || (!known_user && !d->cfg.new_source_first_login))
 		return;
+	d->new_source_fresh = fresh;
 	/* One login, one alert: an incident of one, not kept. */
 	struct entry one = { .inc = { .first_us = now, .last_us = now, .count = 1 } };
 	ps_det_emit(d, r, &one, &k, ev, false, now);

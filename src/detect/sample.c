@@ -17,6 +17,9 @@ static const size_t text_fields[] = {
 	offsetof(struct ps_event, exe),         offsetof(struct ps_event, login_user),
 	offsetof(struct ps_event, input),       offsetof(struct ps_event, audit_type),
 	offsetof(struct ps_event, cmdline),
+	offsetof(struct ps_event, src_geo.country_iso_code), offsetof(struct ps_event, src_geo.country_name),
+	offsetof(struct ps_event, src_geo.city_name), offsetof(struct ps_event, src_as.organization),
+	offsetof(struct ps_event, src_provider), offsetof(struct ps_event, src_rdns),
 	offsetof(struct ps_event, file),        offsetof(struct ps_event, message),
 };
 #define N_TEXT (sizeof(text_fields) / sizeof(text_fields[0]))
@@ -26,12 +29,12 @@ static const size_t text_fields[] = {
 /* A field added to struct ps_event must be added to the copy too (a text
  * field left out would point into a record that is gone): this fails
  * until it is, and then needs the new layout's size. */
-_Static_assert(offsetof(struct ps_event, text) == 552, "struct ps_event changed: update sample.c");
+_Static_assert(offsetof(struct ps_event, text) == 656, "struct ps_event changed: update sample.c");
 #endif
 
 /* The event's other fields. */
 struct scalars {
-	int64_t time_us, pid, ppid, sender_uid, login_uid, duration_s;
+	int64_t time_us, pid, ppid, sender_uid, login_uid, duration_s, src_asn;
 	uint64_t line;
 	struct ps_ip src_ip, dst_ip;
 	int32_t src_port, dst_port;
@@ -107,7 +110,7 @@ uint32_t ps_samples_put(struct ps_samples *s, const struct ps_event *ev)
 	sl->h.ref = ref;
 	sl->h.sc = (struct scalars){
 		.time_us = ev->time_us, .pid = ev->pid, .ppid = ev->ppid, .sender_uid = ev->sender_uid, .login_uid = ev->login_uid,
-		.duration_s = ev->duration_s, .line = ev->line, .src_ip = ev->src_ip, .dst_ip = ev->dst_ip,
+		.duration_s = ev->duration_s, .src_asn = ev->src_as.number, .line = ev->line, .src_ip = ev->src_ip, .dst_ip = ev->dst_ip,
 		.src_port = ev->src_port, .dst_port = ev->dst_port, .count = ev->count,
 		.kind = (uint8_t)ev->kind, .outcome = (uint8_t)ev->outcome, .reason = (uint8_t)ev->reason,
 		.action = (uint8_t)ev->action, .ambiguous = ev->ambiguous,
@@ -146,6 +149,7 @@ bool ps_samples_get(const struct ps_samples *s, uint32_t ref, struct ps_event *o
 	out->sender_uid = sc->sender_uid;
 	out->login_uid = sc->login_uid;
 	out->duration_s = sc->duration_s;
+	out->src_as.number = sc->src_asn;
 	out->line = sc->line;
 	out->src_ip = sc->src_ip;
 	out->dst_ip = sc->dst_ip;

@@ -24,6 +24,7 @@ void ps_alert_init(struct ps_alert *a, enum ps_rule rule, enum ps_severity sever
 	a->severity = severity;
 	a->time_us = a->first_seen_us = a->last_seen_us = -1;
 	a->window_s = -1;
+	a->src_as.number = -1;
 }
 
 const char *ps_rule_name(enum ps_rule r)
@@ -130,6 +131,8 @@ void ps_alert_write_json(struct ps_out *o, const struct ps_alert *a)
 	str_field(o, &first, "host", a->host);
 	str_field(o, &first, "summary", ps_str(a->summary, a->summary_len));
 	ip_field(o, &first, "src_ip", &a->src_ip);
+	ps_json_geo_as(o, &first, &a->src_geo, &a->src_as);
+	str_field(o, &first, "src_provider", a->src_provider);
 	if (a->subnet.family) {
 		KEY(o, &first, "subnet");
 		char buf[PS_IP_STRLEN];

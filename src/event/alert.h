@@ -73,6 +73,10 @@ struct ps_alert {
 	struct ps_ip src_ip;       /* family 0: none */
 	struct ps_ip subnet;       /* family 0: none; the network address */
 	unsigned subnet_prefix;
+	/* Enrichment of src_ip, from the event that raised the alert (unset for a subnet). */
+	struct ps_geo src_geo;
+	struct ps_as src_as;
+	struct ps_str src_provider;
 	struct ps_str user;
 	struct ps_str service;
 	uint64_t count;            /* what the incident counted so far (attempts, names, sources...) */

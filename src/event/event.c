@@ -15,6 +15,7 @@ void ps_event_init(struct ps_event *ev)
 	ev->duration_s = -1;
 	ev->src_port = -1;
 	ev->dst_port = -1;
+	ev->src_as.number = -1;
 	ev->count = 1;
 }
 

@@ -118,6 +118,22 @@ struct ps_proc_chain {
 	struct ps_proc_link v[PS_PROC_DEPTH];
 };
 
+/*
+ * Where a source address is (enrich/geoip.h): text from the GeoIP
+ * database, valid UTF-8 (checked at lookup) but untrusted like log text.
+ */
+struct ps_geo {
+	struct ps_str country_iso_code; /* "AU" */
+	struct ps_str country_name;     /* in English: "Australia" */
+	struct ps_str city_name;        /* City databases only */
+};
+
+/* Who routes a source address: its autonomous system (enrich/geoip.h). */
+struct ps_as {
+	int64_t number;                 /* -1: unknown */
+	struct ps_str organization;
+};
+
 struct ps_event {
 	int64_t time_us;        /* -1: unknown */
 	struct ps_str host;
@@ -142,6 +158,11 @@ struct ps_event {
 	struct ps_ip src_ip;
 	int32_t src_port;       /* -1: unknown */
 	struct ps_str src_host; /* remote name that is not an address (rhost=, UseDNS) */
+	/* Enrichment (src/enrich/): not from the log line, from our own data. */
+	struct ps_geo src_geo;
+	struct ps_as src_as;
+	struct ps_str src_provider; /* label of the range file's block holding src_ip ("aws/EC2/us-east-1") */
+	struct ps_str src_rdns;     /* reverse DNS name of src_ip, when already resolved */
 	struct ps_ip dst_ip;
 	int32_t dst_port;
 	struct ps_str method;

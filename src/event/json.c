@@ -54,6 +54,77 @@ static void parents_field(struct ps_out *o, bool *first, const struct ps_proc_ch
 	ps_out_putc(o, ']');
 }
 
+/*
+ * src_geo and src_as: database text, the same for every event from one
+ * network. Escaped once per network and copied after that: a few networks
+ * remembered by a hash of where their text is, each checked by content (a
+ * reloaded database may reuse the addresses of the old one).
+ */
+#define GEO_CACHE 16
+struct geo_frag {
+	size_t key_n;           /* SIZE_MAX: empty */
+	size_t out_n;
+	char key[256];
+	char out[1024];
+};
+
+/* The values as bytes: the AS number, then each string's length and bytes. False if they do not fit. */
+static bool geo_key(const struct ps_geo *geo, const struct ps_as *as, char *key, size_t size, size_t *n)
+{
+	const struct ps_str parts[] = { geo->country_iso_code, geo->country_name, geo->city_name, as->organization };
+	memcpy(key, &as->number, sizeof(as->number));
+	*n = sizeof(as->number);
+	for (size_t i = 0; i < 4; i++) {
+		size_t len = ps_set(parts[i]) ? parts[i].n : SIZE_MAX; /* unset differs from empty */
+		size_t body = ps_set(parts[i]) ? parts[i].n : 0;
+		if (*n + sizeof(len) + body > size)
+			return false;
+		memcpy(key + *n, &len, sizeof(len));
+		*n += sizeof(len);
+		if (body)
+			memcpy(key + *n, parts[i].p, body);
+		*n += body;
+	}
+	return true;
+}
+
+static void geo_as_value(struct ps_out *o, bool *first, const struct ps_geo *geo, const struct ps_as *as)
+{
+	static struct geo_frag cache[GEO_CACHE];
+	static bool ready;
+	static struct ps_out scratch = { .fd = -1 }; /* kept between calls: no allocation once warm */
+	if (!ready) {
+		for (size_t i = 0; i < GEO_CACHE; i++)
+			cache[i].key_n = SIZE_MAX;
+		ready = true;
+	}
+	if (!ps_set(geo->country_iso_code) && !ps_set(geo->country_name) && !ps_set(geo->city_name) &&
+	    as->number < 0 && !ps_set(as->organization))
+		return;
+	char key[sizeof(cache[0].key)];
+	size_t n;
+	bool fits = geo_key(geo, as, key, sizeof(key), &n);
+	uintptr_t h = (uintptr_t)geo->country_name.p ^ (uintptr_t)as->organization.p ^ (uintptr_t)as->number;
+	struct geo_frag *c = &cache[(h ^ (h >> 7) ^ (h >> 13)) % GEO_CACHE];
+	if (!*first)
+		ps_out_putc(o, ',');
+	*first = false;
+	if (fits && c->key_n == n && memcmp(c->key, key, n) == 0) {
+		ps_out_put(o, c->out, c->out_n);
+		return;
+	}
+	bool inner = true;
+	ps_out_reset(&scratch);
+	ps_json_geo_as(&scratch, &inner, geo, as);
+	ps_out_put(o, scratch.buf, scratch.len);
+	if (fits && !scratch.error && scratch.len <= sizeof(c->out)) {
+		memcpy(c->key, key, n);
+		memcpy(c->out, scratch.buf, scratch.len);
+		c->key_n = n;
+		c->out_n = scratch.len;
+	}
+}
+
 void ps_event_write_json(struct ps_out *o, const struct ps_event *ev, unsigned flags)
 {
 	bool first = true;
@@ -84,6 +155,9 @@ void ps_event_write_json(struct ps_out *o, const struct ps_event *ev, unsigned f
 	ip_field(o, &first, "src_ip", &ev->src_ip);
 	int_field(o, &first, "src_port", ev->src_port);
 	str_field(o, &first, "src_host", ev->src_host);
+	geo_as_value(o, &first, &ev->src_geo, &ev->src_as);
+	str_field(o, &first, "src_provider", ev->src_provider);
+	str_field(o, &first, "src_rdns", ev->src_rdns);
 	ip_field(o, &first, "dst_ip", &ev->dst_ip);
 	int_field(o, &first, "dst_port", ev->dst_port);
 	str_field(o, &first, "method", ev->method);

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "event/event.h"
 #include "util/ip.h"
 #include "util/out.h"
 #include "util/timeconv.h"
@@ -72,6 +73,28 @@ static inline void ps_json_ip_value(struct ps_out *o, const struct ps_ip *ip)
 			ps_json_ip_value(o, ip);                                        \
 		}                                                               \
 	} while (0)
+
+/* "src_geo":{...} and "src_as":{...}, each left out when empty. */
+static inline void ps_json_geo_as(struct ps_out *o, bool *first, const struct ps_geo *geo, const struct ps_as *as)
+{
+	if (ps_set(geo->country_iso_code) || ps_set(geo->country_name) || ps_set(geo->city_name)) {
+		bool inner = true;
+		KEY(o, first, "src_geo");
+		ps_out_putc(o, '{');
+		str_field(o, &inner, "country_iso_code", geo->country_iso_code);
+		str_field(o, &inner, "country_name", geo->country_name);
+		str_field(o, &inner, "city_name", geo->city_name);
+		ps_out_putc(o, '}');
+	}
+	if (as->number >= 0 || ps_set(as->organization)) {
+		bool inner = true;
+		KEY(o, first, "src_as");
+		ps_out_putc(o, '{');
+		int_field(o, &inner, "number", as->number);
+		str_field(o, &inner, "organization", as->organization);
+		ps_out_putc(o, '}');
+	}
+}
 
 /* A time as an RFC 3339 UTC string; negative: unknown, left out. */
 #define time_field(o, first, name, us)                                          \

@@ -46,12 +46,19 @@ void ps_event_write_text_header(struct ps_out *o)
 /* Free-form detail: whichever of the descriptive fields the event has. */
 static void detail(struct ps_out *o, const struct ps_event *ev)
 {
+	char asn[24];
+	size_t asn_n = ev->src_as.number >= 0 ? (size_t)snprintf(asn, sizeof(asn), "AS%lld",
+								(long long)ev->src_as.number) : 0;
 	struct { const char *label; struct ps_str v; } parts[] = {
 		{ "", ev->method }, { "key ", ev->key }, { "tty ", ev->tty },
 		{ "cwd ", ev->cwd }, { "cmd ", ev->command }, { "input ", ev->input },
 		{ "login ", ev->login_user }, { "session ", ev->session },
 		{ "group ", ev->group }, { "by ", ev->actor }, { "host ", ev->src_host },
 		{ "", ev->detail }, { "exe ", ev->sender_exe }, { "proc ", ev->cmdline },
+		/* Where the source is (enrichment): "AU Sydney AS64496 Example aws/EC2" */
+		{ "", ev->src_geo.country_iso_code }, { "", ev->src_geo.city_name },
+		{ "", asn_n ? ps_str(asn, asn_n) : PS_STR_NULL }, { "", ev->src_as.organization },
+		{ "", ev->src_provider }, { "dns ", ev->src_rdns },
 	};
 	size_t budget = 80;
 	bool any = false;
@@ -130,6 +137,34 @@ void ps_event_write_text(struct ps_out *o, const struct ps_event *ev)
 	ps_out_putc(o, '\n');
 }
 
+/* " [AU Sydney, AS64496 Example, aws/EC2]": what enrichment knows of an alert's source. */
+static void where(struct ps_out *o, const struct ps_geo *geo, const struct ps_as *as, struct ps_str provider)
+{
+	const char *sep = " [";
+	if (ps_set(geo->country_iso_code)) {
+		ps_out_puts(o, sep);
+		ps_out_term_str(o, geo->country_iso_code, 8);
+		sep = ", ";
+	}
+	if (as->number >= 0) {
+		ps_out_puts(o, sep);
+		ps_out_puts(o, "AS");
+		ps_out_u64(o, (uint64_t)as->number);
+		if (ps_set(as->organization)) {
+			ps_out_putc(o, ' ');
+			ps_out_term_str(o, as->organization, 40);
+		}
+		sep = ", ";
+	}
+	if (ps_set(provider)) {
+		ps_out_puts(o, sep);
+		ps_out_term_str(o, provider, 40);
+		sep = ", ";
+	}
+	if (sep[0] == ',')
+		ps_out_putc(o, ']');
+}
+
 void ps_alert_write_text(struct ps_out *o, const struct ps_alert *a)
 {
 	char src[PS_IP_STRLEN + 4];
@@ -151,5 +186,6 @@ void ps_alert_write_text(struct ps_out *o, const struct ps_alert *a)
 	ps_out_puts(o, rule ? rule : "(a rule this version does not know)");
 	ps_out_puts(o, a->update ? " (update): " : ": ");
 	ps_out_term_str(o, ps_str(a->summary, a->summary_len), 200);
+	where(o, &a->src_geo, &a->src_as, a->src_provider);
 	ps_out_putc(o, '\n');
 }

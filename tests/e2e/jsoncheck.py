@@ -18,14 +18,15 @@ KNOWN = {"type", "time", "host", "kind", "outcome", "reason", "service", "progra
          "method", "key", "tty", "cwd", "command", "session", "action", "group", "actor",
          "count", "ambiguous", "file", "line", "message", "ppid", "exe", "login_user",
          "login_uid", "input", "audit_type", "detail", "source", "sender_uid", "sender_exe",
-         "sender_comm", "duration_s", "cmdline", "parents"}
+         "sender_comm", "duration_s", "cmdline", "parents", "src_geo", "src_as", "src_provider", "src_rdns"}
 # The event log's hash chain (pamsignal-verify(8)), on every record it writes.
 CHAIN = {"seq", "hash", "hmac", "prev"}
 KINDS = {"auth_success", "auth_failure", "session_open", "session_close", "command",
          "probe", "account_change", "tty_input",
          "spoofed_log", "source_gap", "log_suppressed", "source_status"}
 ALERT_KNOWN = {"type", "rule", "severity", "update", "time", "host", "summary", "src_ip", "subnet",
-               "user", "service", "count", "window_s", "first_seen", "last_seen", "mitre", "events"}
+               "user", "service", "count", "window_s", "first_seen", "last_seen", "mitre", "events",
+               "src_geo", "src_as", "src_provider"}
 ALERT_REQUIRED = {"type", "rule", "severity", "summary", "count", "mitre", "events"}
 SEVERITIES = {"info", "low", "medium", "high", "critical"}
 

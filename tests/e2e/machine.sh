@@ -9,6 +9,8 @@
 #   host key and pid file; ssh_opts holds the client options for it. With
 #   NAME, sshd runs under that program name, and OpenSSH then uses the PAM
 #   service NAME (/etc/pam.d/NAME) instead of the system's sshd stack.
+#   $sshd_extra, if set, goes first in its config (sshd takes the first
+#   value of a keyword: "LogLevel INFO" there wins; ListenAddress adds).
 # start_auditd: auditd running (started if it is not, and then stopped at
 #   exit) and auditing enabled (put back at exit); its pid in $auditd_pid.
 
@@ -46,6 +48,7 @@ start_test_sshd() {
 	fi
 	ssh-keygen -q -t ed25519 -N '' -f $dir/hostkey
 	cat > $dir/sshd_config <<CFG
+${sshd_extra:-}
 Port $port
 ListenAddress 127.0.0.1
 HostKey $dir/hostkey

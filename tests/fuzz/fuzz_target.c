@@ -390,6 +390,53 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ps_verify_free(v);
 	return 0;
 }
+#elif defined(PS_FUZZ_RANGES)
+/*
+ * A provider range file (plain lines or cloud JSON). Whatever it is, the
+ * parser stays in bounds and reports with a line inside the text, and
+ * every label a lookup returns is printable UTF-8 that an event writes
+ * out cleanly.
+ */
+#include "enrich/ranges.h"
+
+static size_t text_lines;
+
+static void on_diag(bool error, const char *file, unsigned line, const char *msg, void *arg)
+{
+	(void)error, (void)file, (void)arg;
+	assert(line <= text_lines + 1);
+	assert(strlen(msg) < 256);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char *text = malloc(size ? size : 1);
+	memcpy(text, data, size);
+	text_lines = 1;
+	for (size_t i = 0; i < size; i++)
+		text_lines += text[i] == '\n';
+	struct ps_ranges *r = ps_ranges_new();
+	assert(r);
+	long n = ps_ranges_parse(r, "fuzz", text, size, on_diag, NULL);
+	assert(n == -ENOSPC || n >= 0);
+	assert(n < 0 || (size_t)n == ps_ranges_count(r));
+	static const char *const probes[] = { "192.0.2.1", "198.51.100.200", "203.0.113.7", "0.0.0.0",
+					      "255.255.255.255", "2001:db8::1", "::", "ffff::1" };
+	for (size_t i = 0; i < sizeof(probes) / sizeof(probes[0]); i++) {
+		struct ps_event ev;
+		ps_event_init(&ev);
+		assert(ps_ip_parse(ps_cstr(probes[i]), &ev.src_ip) == 0);
+		ev.kind = PS_KIND_PROBE;
+		ev.src_provider = ps_ranges_lookup(r, &ev.src_ip);
+		if (ps_set(ev.src_provider)) {
+			assert(ev.src_provider.n >= 1 && ev.src_provider.n <= PS_RANGES_LABEL_MAX);
+			write_checked(&ev);
+		}
+	}
+	ps_ranges_free(r);
+	free(text);
+	return 0;
+}
 #else
 #error "define one PS_FUZZ_<TARGET>"
 #endif

@@ -4,7 +4,9 @@
  * and in order. Log lines go through the real framing and decoders.
  *
  *   = TITLE              a new scenario: a fresh detector
- *   config LINE          a line of pamsignal.conf for it (before its first input)
+ *   config LINE          a line of pamsignal.conf for it (before its first input);
+ *                        @BUILD@ is the build directory (the test .mmdb files are there:
+ *                        [enrich] enriches the events as the daemon does)
  *   < LINE               a log line, exactly as a log holds it; audit records
  *                        (type=...) are grouped into events by libauparse, and
  *                        the event of consecutive records counts at the next
@@ -52,6 +54,7 @@
 #include "decode/audit.h"
 #include "decode/frame.h"
 #include "detect/detect.h"
+#include "enrich/enrich.h"
 #include "event/json.h"
 #include "source/audit_feed.h"
 #include "util/timeconv.h"
@@ -69,6 +72,7 @@ struct run {
 	char config[4096];
 	size_t config_len;
 	struct ps_detector *det;
+	struct ps_enricher *enr;
 	/* Alerts raised and not yet claimed, as "rule [update] key=value..." lines. */
 	char *pending[MAX_ALERTS];
 	unsigned n_pending, n_dropped;
@@ -214,6 +218,9 @@ static struct ps_detector *new_detector(struct run *r)
 	}
 	struct ps_detector *d;
 	assert_int_equal(ps_detector_new(&cfg, &d), 0);
+	ps_enricher_free(r->enr);
+	if (ps_enricher_new(&cfg, NULL, config_diag, r, &r->enr) < 0)
+		failure(r, "the scenario's [enrich] files do not open");
 	ps_config_free(&cfg);
 	ps_detector_set_program_logs(d, r->program_logs);
 	return d;
@@ -259,7 +266,9 @@ static void feed(struct run *r, struct ps_str line)
 		return;
 	ev.file = PS_LIT("test.log");
 	ev.line = r->lineno;
-	ps_detector_feed(detector(r), &ev, on_alert, r);
+	struct ps_detector *d = detector(r);
+	ps_enrich(r->enr, &ev);
+	ps_detector_feed(d, &ev, on_alert, r);
 }
 
 /* "event spoofed_log time=... program=sshd ...": the fields point into line. */
@@ -450,6 +459,8 @@ static void end_scenario(struct run *r)
 	r->audit = NULL;
 	ps_detector_free(r->det);
 	r->det = NULL;
+	ps_enricher_free(r->enr);
+	r->enr = NULL;
 	r->config_len = 0;
 	r->program_logs = false;
 	ps_frame_ctx_free(&r->frame);
@@ -470,10 +481,16 @@ static void directive(struct run *r, char *line, size_t n)
 	} else if (strncmp(line, "config ", 7) == 0) {
 		if (r->det)
 			failure(r, "config after the scenario started");
-		size_t len = n - 7;
-		assert_true(r->config_len + len + 1 < sizeof(r->config));
-		memcpy(r->config + r->config_len, line + 7, len);
-		r->config_len += len;
+		const char *build = getenv("PS_BUILD_ROOT");
+		for (size_t i = 7; i < n; i++) {
+			bool at_build = n - i >= 7 && memcmp(line + i, "@BUILD@", 7) == 0 && build;
+			const char *add = at_build ? build : line + i;
+			size_t len = at_build ? strlen(build) : 1;
+			assert_true(r->config_len + len + 1 < sizeof(r->config));
+			memcpy(r->config + r->config_len, add, len);
+			r->config_len += len;
+			i += at_build ? 6 : 0;
+		}
 		r->config[r->config_len++] = '\n';
 	} else if (strncmp(line, "<x ", 3) == 0) {
 		feed(r, ps_str(line + 3, unescape(line + 3, n - 3)));

@@ -131,6 +131,76 @@ static void fact(struct ps_facts *f, const char *label, struct ps_str v, struct 
 	f->f[f->n++] = (struct ps_fact){ label, off, f->text.len - off };
 }
 
+/* A nested object member's string member ("src_geo" -> "country_name"). */
+static void nested(const struct ps_msg *m, const char *obj, const char *const names[], struct ps_str out[],
+		   size_t n, struct ps_jobject *jo)
+{
+	struct ps_str raw = ps_jobject_get(&m->alert->obj, obj, PS_J_OBJECT);
+	jo->buf = NULL;
+	jo->n = 0;
+	for (size_t i = 0; i < n; i++)
+		out[i] = PS_STR_NULL;
+	if (!ps_set(raw) || ps_jobject_read(jo, raw.p, raw.n) < 0)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		out[i] = ps_jobject_get(jo, names[i], PS_J_STRING);
+		if (!ps_set(out[i]))
+			out[i] = ps_jobject_get(jo, names[i], PS_J_NUMBER);
+	}
+}
+
+/*
+ * "Sydney, Australia (AU); AS64496 Example Org; aws/EC2/us-east-1": what
+ * enrichment says of the source (src_geo, src_as, src_provider), as one
+ * untrusted value for fact() to escape.
+ */
+static void where(const struct ps_msg *m, struct ps_facts *f)
+{
+	static const char *const geo_names[] = { "city_name", "country_name", "country_iso_code" };
+	static const char *const as_names[] = { "number", "organization" };
+	struct ps_str geo[3], as[2];
+	struct ps_jobject jg, ja;
+	struct ps_out w;
+	if (!m->alert)
+		return;
+	nested(m, "src_geo", geo_names, geo, 3, &jg);
+	nested(m, "src_as", as_names, as, 2, &ja);
+	struct ps_str provider = field(m, "src_provider");
+	ps_out_init_mem(&w);
+	const char *sep = "";
+	for (size_t i = 0; i < 2; i++) { /* "Sydney, Australia" */
+		if (ps_set(geo[i])) {
+			ps_out_puts(&w, sep);
+			ps_out_str(&w, geo[i]);
+			sep = ", ";
+		}
+	}
+	if (ps_set(geo[2])) { /* " (AU)", or "AU" alone */
+		ps_out_puts(&w, w.len ? " (" : "");
+		ps_out_str(&w, geo[2]);
+		ps_out_puts(&w, *sep ? ")" : "");
+	}
+	struct ps_str parts[] = { as[0], provider };
+	for (size_t i = 0; i < 2; i++) {
+		if (!ps_set(parts[i]) && !(i == 0 && ps_set(as[1])))
+			continue;
+		ps_out_puts(&w, w.len ? "; " : "");
+		if (i == 0) { /* "AS64496 Example Org" */
+			ps_out_puts(&w, ps_set(as[0]) ? "AS" : "");
+			ps_out_str(&w, as[0]);
+			ps_out_puts(&w, ps_set(as[0]) && ps_set(as[1]) ? " " : "");
+			ps_out_str(&w, as[1]);
+		} else {
+			ps_out_str(&w, parts[i]);
+		}
+	}
+	if (w.len)
+		fact(f, "Where", ps_str(w.buf, w.len), PS_STR_NULL);
+	ps_out_free(&w);
+	ps_jobject_free(&jg);
+	ps_jobject_free(&ja);
+}
+
 void ps_msg_facts(const struct ps_msg *m, struct ps_facts *f)
 {
 	ps_out_init_mem(&f->text);
@@ -149,6 +219,7 @@ void ps_msg_facts(const struct ps_msg *m, struct ps_facts *f)
 	}
 	fact(f, "User", field(m, "user"), field(m, "target_user"));
 	fact(f, "From", field(m, "src_ip"), field(m, "subnet"));
+	where(m, f);
 	fact(f, "Service", field(m, "service"), PS_STR_NULL);
 	fact(f, "Method", field(m, "method"), field(m, "key"));
 	fact(f, "Host", field(m, "host"), PS_STR_NULL);
