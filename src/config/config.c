@@ -135,6 +135,7 @@ void ps_config_free(struct ps_config *cfg)
 	ps_secret_free(cfg->eventlog_key, cfg->eventlog_key_len);
 	ps_cfg_detect_free(&cfg->detect);
 	free(cfg->audit_path);
+	free(cfg->audit_socket);
 	free(cfg->pam_socket);
 	ps_cfg_channels_free(cfg);
 	memset(cfg, 0, sizeof(*cfg));
