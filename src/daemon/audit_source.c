@@ -222,22 +222,8 @@ static void refused(struct daemon *d, struct audit_source *a, const struct ps_pa
 	else
 		ps_log_warn("%s: refused a datagram without sender credentials; %llu refused in all", a->sock.path,
 			    (unsigned long long)a->refused);
-	/* As the pam socket reports its forgeries: the program claimed, the sender, how many since the last report. */
-	struct ps_event ev;
-	ps_event_init(&ev);
-	ev.kind = PS_KIND_SPOOFED_LOG;
-	ev.time_us = ps_realtime_us();
-	ev.host = ps_cstr(d->hostname);
-	ev.program = PS_LIT("pamsignal-audisp");
-	ev.source = ps_cstr(a->sock.path);
-	if (from->known) {
-		ev.pid = from->pid;
-		ev.sender_uid = from->uid;
-	}
-	ev.count = since > UINT32_MAX ? UINT32_MAX : (uint32_t)since;
-	ev.detail = PS_LIT("datagrams on the audit socket from a sender that is not root");
-	d->n.spoofed += since;
-	ps_emit(d, &ev);
+	ps_refused_datagrams(d, "pamsignal-audisp", a->sock.path, from, since,
+			     "datagrams on the audit socket from a sender that is not root");
 }
 
 /* The plugin's loss report: a source_gap carrying the count. */
