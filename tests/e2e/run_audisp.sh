@@ -131,6 +131,7 @@ check "... and no event from it" test "$(grep -c 203.0.113.66 $LOG)" -eq 0
 # The daemon down: auditd goes on, the plugin queues, then drops the oldest.
 kill $dpid
 wait $dpid
+check "the daemon stops cleanly (SIGTERM, exit 0)" test $? -eq 0
 dpid=
 before=$(wc -l < $AUDIT_LOG)
 for i in $(seq 300); do auditctl -m "psl-audisp-filler $i"; done
