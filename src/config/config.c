@@ -136,6 +136,7 @@ void ps_config_free(struct ps_config *cfg)
 	ps_cfg_detect_free(&cfg->detect);
 	ps_cfg_enrich_free(&cfg->enrich);
 	free(cfg->audit_path);
+	free(cfg->audit_socket);
 	free(cfg->pam_socket);
 	ps_cfg_channels_free(cfg);
 	memset(cfg, 0, sizeof(*cfg));

@@ -154,6 +154,7 @@ struct ps_config {
 	/* [source.audit] */
 	enum ps_switch audit;      /* enabled = auto|yes|no (auto: if the file exists) */
 	char *audit_path;          /* path = /var/log/audit/audit.log */
+	char *audit_socket;        /* socket = PATH: records from pamsignal-audisp instead (NULL: the file) */
 
 	/* [source.pam] */
 	enum ps_switch pam;        /* enabled = auto|yes|no (auto: a socket that cannot be bound is a warning) */

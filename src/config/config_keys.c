@@ -140,6 +140,16 @@ static int set_socket_path(struct ps_cfg_loader *ld, const struct ps_cfg_key *k,
 	return set_path(ld, k, v);
 }
 
+/* A socket path, or empty for none. */
+static int set_socket_or_none(struct ps_cfg_loader *ld, const struct ps_cfg_key *k, const char *v)
+{
+	if (*v)
+		return set_socket_path(ld, k, v);
+	free(*FIELD(char *, ld, k));
+	*FIELD(char *, ld, k) = NULL;
+	return 0;
+}
+
 /* A secret's file: absolute, or a systemd credential's name (util/secret.h). */
 static int set_secret_file(struct ps_cfg_loader *ld, const struct ps_cfg_key *k, const char *v)
 {
@@ -309,6 +319,7 @@ const struct ps_cfg_key ps_cfg_keys[] = {
 	{ PS_SEC_FILE, "paths", set_paths, F(file_paths), false },
 	{ PS_SEC_AUDIT, "enabled", set_switch, F(audit), false },
 	{ PS_SEC_AUDIT, "path", set_path, F(audit_path), false },
+	{ PS_SEC_AUDIT, "socket", set_socket_or_none, F(audit_socket), false },
 	{ PS_SEC_PAM, "enabled", set_switch, F(pam), false },
 	{ PS_SEC_PAM, "socket", set_socket_path, F(pam_socket), false },
 	{ PS_SEC_EVENTLOG, "enabled", set_bool, F(eventlog), false },

@@ -135,6 +135,10 @@ const char *ps_pam_source_path(const struct daemon *d);
 /* ev came from the pam socket while a log source reports the same PAM call
  * (pam_source.c): written to the event log, counted and shown only once. */
 bool ps_pam_echo(const struct daemon *d, const struct ps_event *ev);
+struct ps_pam_sender;
+/* A spoofed_log for since datagrams refused on a socket (pam's, audit's) as not from root, the last from from. */
+void ps_refused_datagrams(struct daemon *d, const char *program, const char *source, const struct ps_pam_sender *from,
+			  uint64_t since, const char *detail);
 
 /* ingest.c */
 void ps_ingest_journal(struct daemon *d, const struct ps_sd_entry *e);

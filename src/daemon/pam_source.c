@@ -74,19 +74,26 @@ static void rejected(struct daemon *d, struct pam_source *p, const struct ps_pam
 		ps_log_warn("%s: refused a datagram without sender credentials; %llu refused in all", p->sock.path,
 			    (unsigned long long)d->n.pam_rejected);
 
+	ps_refused_datagrams(d, "pam_pamsignal", "pam", from, since,
+			     "datagrams on the pam socket from a sender that is not root");
+}
+
+void ps_refused_datagrams(struct daemon *d, const char *program, const char *source, const struct ps_pam_sender *from,
+			  uint64_t since, const char *detail)
+{
 	struct ps_event ev;
 	ps_event_init(&ev);
 	ev.kind = PS_KIND_SPOOFED_LOG;
 	ev.time_us = ps_realtime_us();
 	ev.host = ps_cstr(d->hostname);
-	ev.program = PS_LIT("pam_pamsignal");
-	ev.source = PS_LIT("pam");
+	ev.program = ps_cstr(program);
+	ev.source = ps_cstr(source);
 	if (from->known) {
 		ev.pid = from->pid;
 		ev.sender_uid = from->uid;
 	}
 	ev.count = since > UINT32_MAX ? UINT32_MAX : (uint32_t)since;
-	ev.detail = PS_LIT("datagrams on the pam socket from a sender that is not root");
+	ev.detail = ps_cstr(detail);
 	d->n.spoofed += since;
 	ps_emit(d, &ev);
 }

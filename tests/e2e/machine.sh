@@ -11,8 +11,11 @@
 #   service NAME (/etc/pam.d/NAME) instead of the system's sshd stack.
 #   $sshd_extra, if set, goes first in its config (sshd takes the first
 #   value of a keyword: "LogLevel INFO" there wins; ListenAddress adds).
-# start_auditd: auditd running (started if it is not, and then stopped at
-#   exit) and auditing enabled (put back at exit); its pid in $auditd_pid.
+# start_auditd [CONFIG_DIR]: auditd running (started if it is not, and then
+#   stopped at exit) and auditing enabled (put back at exit); its pid in
+#   $auditd_pid. With CONFIG_DIR, an auditd of its own (auditd -c: its
+#   auditd.conf, log and plugins.d): only one auditd can hold the kernel's
+#   audit socket, so a running one is stopped first and started again at exit.
 
 pw='Psl-Test-Pw-7'
 
@@ -68,8 +71,14 @@ CFG
 }
 
 start_auditd() {
+	local conf=${1:-} old
+	if [ -n "$conf" ] && old=$(pgrep -x auditd); then
+		kill $old
+		for _ in $(seq 50); do kill -0 $old 2> /dev/null || break; sleep 0.1; done
+		at_exit "auditd"
+	fi
 	if ! pgrep -x auditd > /dev/null; then
-		auditd
+		auditd ${conf:+-c "$conf"}
 		for _ in $(seq 50); do auditd_pid=$(auditctl -s | awk '$1 == "pid" {print $2}'); [ "${auditd_pid:-0}" != 0 ] && break; sleep 0.1; done
 		at_exit "kill $auditd_pid; for _ in \$(seq 50); do kill -0 $auditd_pid 2> /dev/null || break; sleep 0.1; done"
 	fi

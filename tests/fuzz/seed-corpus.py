@@ -172,6 +172,17 @@ def verify_seeds():
     put("verify", b"\0" + files(plain)[:-40])     # truncated mid-line
 
 
+def audisp_seeds(blocks):
+    """Datagrams as pamsignal-audisp sends them, each after a 2-byte length: every audit case's
+    records one per datagram, and loss reports (good ones and bad)."""
+    def dgrams(parts):
+        return b"".join(struct.pack(">H", len(p)) + p for p in parts)
+    for b in blocks:
+        put("audisp", dgrams(b.rstrip(b"\n").split(b"\n")))
+    put("audisp", dgrams([b"\0dropped 42", b"\0dropped 0", b"\0dropped 18446744073709551615"]))
+    put("audisp", dgrams([b"\0dropped 18446744073709551616", b"\0dropped 01", b"\0lost 3", b"", b"a\0b"]))
+
+
 def main():
     for t in os.listdir(CORPUS) if os.path.isdir(CORPUS) else []:
         for f in os.listdir(os.path.join(CORPUS, t)):
@@ -214,6 +225,7 @@ def main():
         if name.endswith(".txt"):
             put("scan", b"\n".join(inputs(DETECT, name)) + b"\n")
     pam_datagram_seeds()
+    audisp_seeds(blocks)
     for line in event_lines():
         put("event_json", line)
     verify_seeds()

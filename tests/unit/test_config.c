@@ -121,6 +121,7 @@ static void test_defaults(void **state)
 	assert_string_equal(cfg.file_paths[0], "/var/log/auth.log");
 	assert_string_equal(cfg.file_paths[1], "/var/log/secure");
 	assert_null(cfg.file_paths[2]);
+	assert_null(cfg.audit_socket); /* the audit log is followed, not pamsignal-audisp's socket */
 	assert_true(cfg.eventlog);
 	assert_string_equal(cfg.eventlog_path, "/var/log/pamsignal/events.jsonl");
 	assert_int_equal(cfg.eventlog_max_size, 100 * 1024 * 1024);
@@ -314,6 +315,11 @@ static void test_bad_values(void **state)
 	assert_true(contains(one_error("[output.eventlog]\npath = \n", 2), "path: '' is not an absolute path"));
 	assert_true(contains(one_error("[output.eventlog]\nmax_size = 100MB\n", 2), "'100MB' is not a size"));
 	assert_true(contains(one_error("[output.eventlog]\nmax_size = 63K\n", 2), "below the minimum of 64K"));
+	assert_true(contains(one_error("[source.audit]\nsocket = run/audit.sock\n", 2),
+			     "[source.audit] socket: 'run/audit.sock' is not an absolute path"));
+	assert_true(contains(one_error("[source.audit]\nsocket = /run/pamsignal/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+				       "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.sock\n", 2),
+			     "longer than a socket path can be"));
 	assert_true(contains(one_error("[output.eventlog]\nmax_size = 65535\n", 2), "below the minimum"));
 	assert_true(contains(one_error("[output.eventlog]\nmax_size = 99999999999999G\n", 2), "too large"));
 	assert_true(contains(one_error("[output.eventlog]\nmax_size = -1M\n", 2), "not a size"));
