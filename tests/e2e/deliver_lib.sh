@@ -69,6 +69,8 @@ LOG=$TMP/auth.log
 logins_only_config() {
 	printf '[general]\nstate_dir = %s/state\nhostname = web1\n' $TMP
 	printf '[source.journal]\nenabled = no\n[source.file]\nenabled = yes\npaths = %s\n' $LOG
+	# Only $LOG: not the machine's audit log or pam socket, where other tests' logins land.
+	printf '[source.audit]\nenabled = no\n[source.pam]\nenabled = no\n'
 	printf '[output.eventlog]\npath = %s/events.jsonl\n[output.stdout]\nenabled = no\n' $TMP
 	for rule in brute_force brute_force_subnet password_spray targeted_account success_after_failures \
 		root_login new_source off_hours sudo su root_privilege account_change scanner blind_spot; do
