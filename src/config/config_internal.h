@@ -17,6 +17,7 @@ enum ps_cfg_section {
 	PS_SEC_NONE = -2,    /* before the first [section] */
 	PS_SEC_UNKNOWN = -1, /* inside a section already reported as unknown */
 	PS_SEC_CHANNEL = -3, /* [channel.NAME]: ld->channel, keys in config_channels.c */
+	PS_SEC_FORWARD = -4, /* [forward.NAME]: ld->forward, keys in config_forward.c */
 	PS_SEC_GENERAL = 0,
 	PS_SEC_JOURNAL,
 	PS_SEC_PROGRAMS,
@@ -74,6 +75,7 @@ struct ps_cfg_loader {
 	int rule;                           /* in PS_SEC_RULE: which rule */
 	unsigned rule_key_line[PS_RULE__COUNT][PS_CFG_RULE_KEYS];
 	size_t channel;                     /* index in cfg->channels while in PS_SEC_CHANNEL */
+	size_t forward;                     /* index in cfg->forwards while in PS_SEC_FORWARD */
 };
 
 /* The real key table (config_keys.c). */
@@ -137,6 +139,18 @@ void ps_cfg_channel_key(struct ps_cfg_loader *ld, const char *name, const char *
 /* After the file: keys each type needs, secrets read. Reports at the header's line. */
 void ps_cfg_channels_check(struct ps_cfg_loader *ld);
 void ps_cfg_channels_free(struct ps_config *cfg);
+
+/* config_forward.c, the same for [forward.NAME]. */
+bool ps_cfg_forward_section(struct ps_cfg_loader *ld, const char *name, size_t n);
+void ps_cfg_forward_key(struct ps_cfg_loader *ld, const char *name, const char *value);
+void ps_cfg_forwards_check(struct ps_cfg_loader *ld);
+void ps_cfg_forwards_free(struct ps_config *cfg);
+
+/* Values several sections read (config_keys.c). yes/no, true/false,
+ * on/off, 1/0: false if v is none of them. */
+bool ps_cfg_parse_bool(const char *v, bool *out);
+/* A byte count with an optional K, M or G suffix: 0, -ERANGE, or -EINVAL. */
+int ps_cfg_parse_size(const char *v, uint64_t *out);
 
 /* The file-wide checks, at line 0: who could have written it, and whether
  * the secrets it holds are readable by everyone. */
