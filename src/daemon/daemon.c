@@ -55,7 +55,7 @@ void ps_daemon_status(struct daemon *d, bool force)
 	if (!force && now - d->status_us < STATUS_EVERY_US)
 		return;
 	d->status_us = now;
-	char state[256], status[512], alerts[160] = "";
+	char state[256], status[640], alerts[160] = "", forward[160];
 	if (d->stalled)
 		snprintf(state, sizeof(state), "STALLED: event log not writable, sources paused");
 	else if (d->journal_wanted && d->journal_blind)
@@ -70,12 +70,13 @@ void ps_daemon_status(struct daemon *d, bool force)
 			 (unsigned long long)c.sent, (unsigned long long)c.retried, (unsigned long long)c.dead,
 			 (unsigned long long)c.dropped, (unsigned long long)c.queued);
 	}
+	ps_forwarding_status(d, forward, sizeof(forward));
 	snprintf(status, sizeof(status),
 		 "STATUS=%s; %llu entries, %llu events, %llu alerts, %llu spoofed, %llu suppressed, %llu gaps, "
-		 "%zu open sessions%s",
+		 "%zu open sessions%s%s",
 		 state, (unsigned long long)d->n.entries, (unsigned long long)d->n.events, (unsigned long long)d->n.alerts,
 		 (unsigned long long)d->n.spoofed, (unsigned long long)d->n.suppressed, (unsigned long long)d->n.gaps,
-		 ps_sessions_open(d->sessions), alerts);
+		 ps_sessions_open(d->sessions), alerts, forward);
 	sd_notify(0, status);
 }
 
@@ -168,6 +169,7 @@ static void step(struct daemon *d)
 
 	if (!d->stalled || flush_sinks(d) == 0)
 		more = ps_sources_read(d);
+	ps_forwarding_check(d);
 	if (flush_sinks(d) < 0) {
 		later(d);
 		return;
@@ -175,7 +177,8 @@ static void step(struct daemon *d)
 	if (d->dirty) {
 		/* Not past an alert that is not in its spool yet (delivery.h): after a
 		 * crash its source is read again and the alert submitted again. */
-		if (ps_checkpoint_busy(d->checkpoint) || !ps_delivery_durable(d->delivery))
+		if (ps_checkpoint_busy(d->checkpoint) || !ps_delivery_durable(d->delivery) ||
+		    !ps_forward_durable(d->forward))
 			later(d); /* coalesce: the next snapshot goes when this one is done */
 		else
 			checkpoint_now(d);
@@ -273,11 +276,13 @@ static int on_reload(sd_event_source *s, const struct signalfd_siginfo *si, void
 		       (fresh.eventlog && strcmp(d->cfg.eventlog_path, fresh.eventlog_path) != 0) ||
 		       d->cfg.eventlog_max_size != fresh.eventlog_max_size || d->cfg.eventlog_keep != fresh.eventlog_keep;
 	ps_alerts_stop(d); /* borrows d->cfg; queued alerts wait in the spools */
+	ps_forwarding_stop(d); /* the same for forwarded events */
 	ps_config_free(&d->cfg);
 	d->cfg = fresh;
 	ps_detect_reload(d);
 	set_hostname(d);
 	ps_alerts_start(d);
+	ps_forwarding_start(d);
 	ps_trust_forget_names();
 	if (new_log && d->eventlog) {
 		checkpoint_now(d); /* hands the old log's descriptors to the sync thread */
@@ -337,6 +342,8 @@ static void teardown(struct daemon *d)
 {
 	ps_detect_close(d);
 	ps_alerts_stop(d);
+	ps_forwarding_stop(d);
+	sd_event_source_unref(d->forward_timer);
 	ps_sources_close(d);
 	ps_eventlog_close(d->eventlog);
 	ps_sessions_free(d->sessions);
@@ -379,7 +386,7 @@ int ps_daemon_run(const char *config_path)
 		teardown(d);
 		return 1;
 	}
-	if (open_sinks(d) < 0 || ps_alerts_start(d) < 0 ||
+	if (open_sinks(d) < 0 || ps_alerts_start(d) < 0 || ps_forwarding_start(d) < 0 ||
 	    (r = ps_checkpoint_start(&d->checkpoint, d->state_path)) < 0) {
 		teardown(d);
 		return 1;
@@ -409,6 +416,7 @@ int ps_daemon_run(const char *config_path)
 	sd_notify(0, "STOPPING=1");
 	step(d); /* what is already read gets written */
 	ps_alerts_stop(d); /* and what was submitted is in the spools */
+	ps_forwarding_stop(d);
 	checkpoint_now(d);
 	int cr = ps_checkpoint_stop(d->checkpoint);
 	int dr = ps_detect_close(d);

@@ -29,6 +29,7 @@ void ps_emit(struct daemon *d, struct ps_event *ev)
 	if (d->cfg.print && notable(ev))
 		ps_event_write_text(&d->term, ev);
 	ps_alerts_event(d, ev);
+	ps_forwarding_event(d, ev);
 	ps_detect_event(d, ev); /* its alerts follow the event */
 }
 
