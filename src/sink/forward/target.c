@@ -195,9 +195,9 @@ static void down(struct target *t, int64_t now, const char *what)
 		wait = BACKOFF_MAX_US;
 	t->next_try_us = now + wait;
 	if (was_up)
-		ps_log_warn("forward %s: %s %s: %s; %zu message(s) not acknowledged will be sent again; "
-			    "reconnecting in %.1f s",
-			    t->cfg->name, what, t->conn.peer, t->conn.err, resend, (double)wait / 1e6);
+		ps_log_warn("forward %s: %s %s: %s; %zu item(s) queued, %zu of them written but not acknowledged "
+			    "(sent again); reconnecting in %.1f s",
+			    t->cfg->name, what, t->conn.peer, t->conn.err, t->depth, resend, (double)wait / 1e6);
 	else if (t->attempt == 1 || t->attempt % 10 == 0)
 		ps_log_warn("forward %s: %s:%u: %s (attempt %u); %zu item(s) queued; next attempt in %.1f s",
 			    t->cfg->name, t->cfg->host, t->cfg->port, t->conn.err, t->attempt, t->depth,
