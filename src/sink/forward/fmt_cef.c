@@ -163,7 +163,11 @@ static void event_ext(struct ext *x, const struct ps_fwd_rec *r)
 		key(x, "cn1Label");
 		ps_out_puts(x->o, "login_uid");
 	}
-	str(x, "dgroup", ps_fwd_str(r, "group"));
+	if (ps_set(ps_fwd_str(r, "group"))) {
+		str(x, "flexString1", ps_fwd_str(r, "group"));
+		key(x, "flexString1Label");
+		ps_out_puts(x->o, "group");
+	}
 	num(x, "cnt", ps_fwd_num(r, "count"));
 	custom(x, 1, "method", ps_fwd_str(r, "method"));
 	custom(x, 2, "command", ps_fwd_str(r, "command"));
