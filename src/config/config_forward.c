@@ -10,7 +10,6 @@
  * reported by check-config, not by the first connection.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,7 +21,6 @@
 #include "util/ip.h"
 #include "util/slice.h"
 
-#define NAME_MAX_LEN 48
 #define QUEUE_MIN (64u * 1024)
 /* The queue's file is read back whole when the daemon starts (spool.h's
  * PS_SPOOL_MAX, 256 MiB): the file may grow to about twice the queue
@@ -60,17 +58,7 @@ struct fw_key {
 
 #define FW_FIELD(type, fw, k) ((type *)(void *)((char *)(fw) + (k)->field))
 
-__attribute__((format(printf, 4, 5))) static int bad(struct ps_cfg_loader *ld, const struct ps_forward_config *fw,
-						     const char *key, const char *fmt, ...)
-{
-	char msg[400];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	ps_cfg_report(ld, PS_DIAG_ERROR, ld->line, "[forward.%s] %s: %s", fw->name, key, msg);
-	return -EINVAL;
-}
+#define bad(ld, fw, key, ...) ps_cfg_named_bad(ld, "forward", (fw)->name, key, __VA_ARGS__)
 
 static const char *quote(char q[PS_CFG_QUOTE_MAX], const char *v)
 {
@@ -333,42 +321,29 @@ static const struct fw_key fw_keys[] = {
 #define N_FW_KEYS (sizeof(fw_keys) / sizeof(fw_keys[0]))
 _Static_assert(N_FW_KEYS <= PS_FWD_MAX_KEYS, "raise PS_FWD_MAX_KEYS");
 
-bool ps_cfg_forward_section(struct ps_cfg_loader *ld, const char *name, size_t n)
+static const char *forward_at(const struct ps_config *cfg, size_t i, unsigned *line)
 {
-	static const char prefix[] = "forward.";
-	static const char ok[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-";
-	char q[PS_CFG_QUOTE_MAX];
-	if (n < sizeof(prefix) - 1 || memcmp(name, prefix, sizeof(prefix) - 1) != 0)
-		return false;
-	const char *fn = name + sizeof(prefix) - 1;
-	size_t fl = n - (sizeof(prefix) - 1), span = 0;
-	while (span < fl && fn[span] && strchr(ok, fn[span]))
-		span++;
-	ld->section = PS_SEC_UNKNOWN;
-	if (fl == 0 || fl > NAME_MAX_LEN || span != fl) {
-		ps_cfg_report(ld, PS_DIAG_ERROR, ld->line, "[%s]: a forward's name is 1 to %d letters, digits, '_' or '-'",
-			      ps_cfg_quote(q, name, n), NAME_MAX_LEN);
-		return true;
-	}
+	*line = cfg->forwards[i].line;
+	return cfg->forwards[i].name;
+}
+
+bool ps_cfg_forward_section(struct ps_cfg_loader *ld, const char *section, size_t n)
+{
 	struct ps_config *cfg = ld->cfg;
-	for (size_t i = 0; i < cfg->n_forwards; i++) {
-		if (strlen(cfg->forwards[i].name) == fl && memcmp(cfg->forwards[i].name, fn, fl) == 0) {
-			ps_cfg_report(ld, PS_DIAG_ERROR, ld->line, "[forward.%s] already defined on line %u",
-				      cfg->forwards[i].name, cfg->forwards[i].line);
-			return true;
-		}
-	}
+	char *name;
+	if (!ps_cfg_named_section(ld, section, n, "forward", "forward", cfg->n_forwards, forward_at, &name))
+		return false;
+	if (!name)
+		return true;
 	struct ps_forward_config *fws = realloc(cfg->forwards, (cfg->n_forwards + 1) * sizeof(*fws));
-	char *copy = strndup(fn, fl);
-	if (fws)
-		cfg->forwards = fws;
-	if (!fws || !copy) {
-		free(copy);
+	if (!fws) {
+		free(name);
 		ld->oom = true;
 		return true;
 	}
+	cfg->forwards = fws;
 	fws[cfg->n_forwards] = (struct ps_forward_config){
-		.name = copy, .line = ld->line, .transport = PS_FWD_TLS, .format = PS_FWD_JSON, .what = PS_FWD_BOTH,
+		.name = name, .line = ld->line, .transport = PS_FWD_TLS, .format = PS_FWD_JSON, .what = PS_FWD_BOTH,
 		.min_severity = PS_SEVERITY_INFO, .verify = true, .facility = 10, .bom = true,
 		.queue_size = QUEUE_DEFAULT, .max_message = 8192,
 	};
@@ -377,24 +352,16 @@ bool ps_cfg_forward_section(struct ps_cfg_loader *ld, const char *name, size_t n
 	return true;
 }
 
+static const char *key_at(size_t i)
+{
+	return fw_keys[i].name;
+}
+
 void ps_cfg_forward_key(struct ps_cfg_loader *ld, const char *name, const char *value)
 {
 	struct ps_forward_config *fw = &ld->cfg->forwards[ld->forward];
-	char q[PS_CFG_QUOTE_MAX];
-	size_t i = 0;
-	while (i < N_FW_KEYS && strcmp(fw_keys[i].name, name) != 0)
-		i++;
-	if (i == N_FW_KEYS) {
-		ps_cfg_report(ld, PS_DIAG_ERROR, ld->line, "unknown key '%s' in [forward.%s]", quote(q, name),
-			      fw->name);
-		return;
-	}
-	if (fw->key_line[i])
-		ps_cfg_report(ld, PS_DIAG_WARNING, ld->line,
-			      "duplicate key '%s' in [forward.%s] (first set on line %u); the last value is used", name,
-			      fw->name, fw->key_line[i]);
-	fw->key_line[i] = ld->line;
-	if (fw_keys[i].set(ld, fw, &fw_keys[i], value) == -ENOMEM)
+	int i = ps_cfg_named_key(ld, "forward", fw->name, name, key_at, N_FW_KEYS, fw->key_line);
+	if (i >= 0 && fw_keys[i].set(ld, fw, &fw_keys[i], value) == -ENOMEM)
 		ld->oom = true;
 }
 

@@ -537,7 +537,7 @@ static void test_config(void **state)
 		{ "[forward.x]\ntarget = h\nca_file = /nonexistent/ca.pem\n", "[forward.x] ca_file: /nonexistent/ca.pem: No such file or directory", 3 },
 		{ "[forward.x]\ntarget = h\ncert_file = /etc/hostname\n", "[forward.x] a client certificate needs both cert_file and key_file", 1 },
 		{ "[forward.x]\ntarget = h\ncolour = red\n", "unknown key 'colour' in [forward.x]", 3 },
-		{ "[forward.x y]\n", "[forward.x y]: a forward's name is 1 to 48 letters, digits, '_' or '-'", 1 },
+		{ "[forward.x y]\n", "[forward.x y]: a forward name is 1 to 48 letters, digits, '_' or '-'", 1 },
 		{ "[forward.x]\ntarget = h\n[forward.x]\n", "[forward.x] already defined on line 1", 3 },
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
