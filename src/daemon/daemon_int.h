@@ -134,6 +134,9 @@ void ps_ingest_journal(struct daemon *d, const struct ps_sd_entry *e);
 void ps_ingest_line(struct daemon *d, struct tail_source *t, struct ps_str line);
 /* An event about the monitoring itself (gap, blindness...), stamped now. */
 void ps_ingest_notice(struct daemon *d, enum ps_kind kind, const char *source, const char *detail);
+/* The same standing for count occurrences. */
+void ps_ingest_notice_count(struct daemon *d, enum ps_kind kind, const char *source, const char *detail,
+			    uint32_t count);
 void ps_emit(struct daemon *d, struct ps_event *ev);
 
 /* detect.c */

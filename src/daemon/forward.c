@@ -102,20 +102,12 @@ void ps_forwarding_alert(struct daemon *d, const struct ps_alert *a)
 static void report(struct daemon *d, const char *name, uint64_t dropped, uint64_t queue_size)
 {
 	char source[80], detail[160];
-	struct ps_event ev;
 	snprintf(source, sizeof(source), "forward.%s", name);
 	snprintf(detail, sizeof(detail), "its queue was full (queue_size = %llu bytes): events and alerts were dropped",
 		 (unsigned long long)queue_size);
-	ps_event_init(&ev);
-	ev.kind = PS_KIND_FORWARD_OVERFLOW;
-	ev.time_us = ps_realtime_us();
-	ev.host = ps_cstr(d->hostname);
-	ev.program = PS_LIT("pamsignal");
-	ev.source = ps_cstr(source);
-	ev.detail = ps_cstr(detail);
-	ev.count = dropped > UINT32_MAX ? UINT32_MAX : (uint32_t)dropped;
 	ps_log_warn("forward %s: queue full; %llu event(s) or alert(s) dropped", name, (unsigned long long)dropped);
-	ps_emit(d, &ev);
+	ps_ingest_notice_count(d, PS_KIND_FORWARD_OVERFLOW, source, detail,
+			       dropped > UINT32_MAX ? UINT32_MAX : (uint32_t)dropped);
 }
 
 void ps_forwarding_check(struct daemon *d)

@@ -1,4 +1,5 @@
-# Shared by the forwarding tests (source after lib.sh and deliver_lib.sh):
+# Shared by the forwarding tests (source after lib.sh, deliver_lib.sh and
+# machine.sh, whose run_daemon starts the daemon):
 # real rsyslog and syslog-ng receivers, each with its own configuration,
 # pid file, work directory and loopback ports. None of them reads /dev/log
 # or the journal (no imuxsock, imjournal or system() source): the
@@ -92,23 +93,6 @@ write_daemon_conf() {
 }
 
 dpid=
-start_daemon() {
-	"$PAMSIGNAL" run -c $TMP/p.conf >> $TMP/stdout 2>> $TMP/stderr &
-	dpid=$!
-	for _ in $(seq 100); do grep -q 'monitoring' $TMP/stderr && return 0; sleep 0.1; done
-	cat $TMP/stderr
-	return 1
-}
-
-# waitfor SECONDS COMMAND...: until it succeeds (a bound for a failure, not a measure).
-waitfor() {
-	local end=$((SECONDS + $1))
-	shift
-	until "$@"; do
-		[ $SECONDS -ge $end ] && return 1
-		sleep 0.2
-	done
-}
 
 # lines FILE: its line count (0 when it does not exist yet).
 lines() { [ -e "$1" ] && wc -l < "$1" || echo 0; }
@@ -149,4 +133,25 @@ PY
 login() {
 	printf 'Nov 21 19:%02d:%02d web1 sshd[%d]: Accepted password for user%d from 198.51.100.%d port %d ssh2\n' \
 		$(($1 / 60 % 60)) $(($1 % 60)) $((2000 + $1)) $(($1 % 7)) $(($1 % 250)) $((10000 + $1)) >> $TMP/auth.log
+}
+
+# send_events N: every hostile name, then N logins, and wait until the
+# daemon has logged the logins.
+send_events() {
+	local i=0 name
+	for name in "${hostile_names[@]}"; do
+		i=$((i + 1))
+		hostile $i "$name"
+	done
+	for i in $(seq 1 "$1"); do login $i; done
+	waitfor 30 sh -c "[ \$(grep -c '\"kind\":\"auth_success\"' $TMP/events.jsonl) -ge $1 ]"
+}
+
+# logins FROM TO PAUSE: more logins, PAUSE seconds apart.
+logins() {
+	local n
+	for n in $(seq "$1" "$2"); do
+		login $n
+		sleep "$3"
+	done
 }

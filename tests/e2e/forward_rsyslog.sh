@@ -18,6 +18,7 @@
 # and reads neither /dev/log nor the journal.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/deliver_lib.sh"
+. "$(dirname "$0")/machine.sh"
 . "$(dirname "$0")/forward_lib.sh"
 CHECK="python3 $PS_SOURCE_ROOT/tests/e2e/forward_check.py"
 
@@ -92,16 +93,10 @@ write_daemon_conf
 "$PAMSIGNAL" check-config -c $TMP/p.conf > $TMP/check.out 2>&1
 check "check-config accepts the forwards" grep -q "^forward: *ecs: 127.0.0.1:$p_ecs over tls, ecs" $TMP/check.out
 at_exit '[ -n "$dpid" ] && kill -9 $dpid 2> /dev/null'
-start_daemon
+run_daemon $TMP/p.conf
 check "daemon starts" test $? -eq 0
 
-i=0
-for name in "${hostile_names[@]}"; do
-	i=$((i + 1))
-	hostile $i "$name"
-done
-for n in $(seq 1 40); do login $n; done
-waitfor 30 sh -c "[ \$(grep -c '\"kind\":\"auth_success\"' $TMP/events.jsonl) -ge 40 ]"
+send_events 40
 check "the daemon logged the 40 logins" test $? -eq 0
 check "the hostile names decoded as failures" test "$(grep -c '"reason":"invalid_user"' $TMP/events.jsonl)" -eq 7
 all_in() { for f in json cee ecs ocsf cef leef; do [ "$(lines $TMP/rs-$f.log)" -ge "$(logged)" ] || return 1; done; }
@@ -132,10 +127,10 @@ check "the name mismatch is said" grep -q "forward name: 127.0.0.1:$p_name: TLS:
 
 # The receiver stops for a few seconds while logins keep coming.
 stop_rsyslog rs
-for n in $(seq 41 70); do login $n; sleep 0.1; done
+logins 41 70 0.1
 check "while rsyslog is down, the forwards queue on disk" test -s $TMP/state/forward/json.q
 start_rsyslog rs $p_json $p_cee $p_ecs $p_ocsf $p_cef $p_nocert $p_name
-for n in $(seq 71 90); do login $n; sleep 0.05; done
+logins 71 90 0.05
 waitfor 30 sh -c "[ \$(grep -c '\"kind\":\"auth_success\"' $TMP/events.jsonl) -ge 90 ]"
 tcp_in() { for f in json cee ecs ocsf cef; do [ "$(lines $TMP/rs-$f.log)" -ge "$(logged)" ] || return 1; done; }
 waitfor 120 tcp_in
@@ -147,14 +142,14 @@ done
 
 # kill -9 with the receiver down, then both up again.
 stop_rsyslog rs
-for n in $(seq 91 100); do login $n; done
+logins 91 100 0
 waitfor 30 sh -c "[ \$(grep -c '\"kind\":\"auth_success\"' $TMP/events.jsonl) -ge 100 ]"
 waitfor 30 grep -q '"src_port":10100' $TMP/state/forward/ocsf.q
 check "the last login is in the disk queue before the crash" test $? -eq 0
 kill -9 $dpid
 wait $dpid 2> /dev/null
 start_rsyslog rs $p_json $p_cee $p_ecs $p_ocsf $p_cef $p_nocert $p_name
-start_daemon
+run_daemon $TMP/p.conf
 check "daemon restarts after kill -9" test $? -eq 0
 waitfor 120 tcp_in
 check "after kill -9 every TCP and TLS receiver has caught up" test $? -eq 0

@@ -11,6 +11,7 @@
 # persist file and control socket; it has no system() source.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/deliver_lib.sh"
+. "$(dirname "$0")/machine.sh"
 . "$(dirname "$0")/forward_lib.sh"
 CHECK="python3 $PS_SOURCE_ROOT/tests/e2e/forward_check.py"
 
@@ -70,17 +71,12 @@ CONF
 : > $TMP/auth.log
 write_daemon_conf
 at_exit '[ -n "$dpid" ] && kill -9 $dpid 2> /dev/null'
-start_daemon
+run_daemon $TMP/p.conf
 check "daemon starts" test $? -eq 0
 
-i=0
-for name in "${hostile_names[@]}"; do
-	i=$((i + 1))
-	hostile $i "$name"
-done
-for n in $(seq 1 30); do login $n; done
+send_events 30
+check "the daemon logged the 30 logins" test $? -eq 0
 all_in() { for f in json cee ecs; do [ "$(lines $TMP/sng-$f.log)" -ge "$(logged)" ] || return 1; done; }
-waitfor 30 sh -c "[ \$(grep -c '\"kind\":\"auth_success\"' $TMP/events.jsonl) -ge 30 ]"
 waitfor 60 all_in
 check "every receiver has as many messages as the event log" test $? -eq 0
 sleep 1
@@ -92,9 +88,9 @@ check "ecs over TLS with a client certificate syslog-ng requires: each once" \
 	$CHECK $TMP/events.jsonl $TMP/sng-ecs.log ecs --syslog-ng
 
 stop_syslog_ng sng
-for n in $(seq 31 60); do login $n; sleep 0.1; done
+logins 31 60 0.1
 start_syslog_ng sng $p_json $p_cee $p_ecs
-for n in $(seq 61 80); do login $n; sleep 0.05; done
+logins 61 80 0.05
 waitfor 30 sh -c "[ \$(grep -c '\"kind\":\"auth_success\"' $TMP/events.jsonl) -ge 80 ]"
 waitfor 120 all_in
 check "after the restart every receiver has caught up" test $? -eq 0

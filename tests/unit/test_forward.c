@@ -555,6 +555,57 @@ static void test_config(void **state)
 	ps_config_free(&cfg);
 }
 
+/* The example configuration's [forward.siem], uncommented, says the defaults. */
+static void test_example_defaults(void **state)
+{
+	(void)state;
+	const char *root = getenv("PS_SOURCE_ROOT");
+	char path[4096], line[512], text[4096] = "", *t = text;
+	if (!root)
+		skip();
+	snprintf(path, sizeof(path), "%s/etc/pamsignal.conf", root);
+	FILE *f = fopen(path, "r");
+	assert_non_null(f);
+	bool in = false;
+	unsigned keys = 0;
+	while (fgets(line, sizeof(line), f)) {
+		if (strcmp(line, "#[forward.siem]\n") == 0)
+			in = true;
+		else if (in && line[0] != '#')
+			break;
+		if (!in)
+			continue;
+		/* "#key = value   # comment": keys with a value, uncommented */
+		char *eq = strstr(line, " = ");
+		if (line[1] == '[' || (eq && eq[3] != ' ' && eq[3] != '#' && eq[3] != '\n')) {
+			t += snprintf(t, sizeof(text) - (size_t)(t - text), "%s", line + 1);
+			keys += !!eq;
+		}
+	}
+	fclose(f);
+	assert_int_equal(keys, 11); /* every key with a default */
+	struct ps_config ex, def;
+	struct diags d;
+	assert_int_equal(load(text, &ex, &d), 0);
+	assert_int_equal(d.errors + d.warnings, 0);
+	assert_int_equal(load("[forward.siem]\ntarget = logs.example.org\n", &def, &d), 0);
+	const struct ps_forward_config *a = &ex.forwards[0], *b = &def.forwards[0];
+	assert_int_equal(a->port, b->port);
+	assert_int_equal(a->transport, b->transport);
+	assert_int_equal(a->format, b->format);
+	assert_int_equal(a->what, b->what);
+	assert_int_equal(a->min_severity, b->min_severity);
+	assert_int_equal(a->verify, b->verify);
+	assert_string_equal(a->app_name, "pamsignal");
+	assert_null(b->app_name); /* unset: "pamsignal" */
+	assert_int_equal(a->facility, b->facility);
+	assert_int_equal(a->bom, b->bom);
+	assert_int_equal(a->queue_size, b->queue_size);
+	assert_int_equal(a->max_message, b->max_message);
+	ps_config_free(&ex);
+	ps_config_free(&def);
+}
+
 /* ---- the disk queue's compaction ---- */
 
 static void nothing(const struct ps_spool_item *it, void *arg)
@@ -817,6 +868,7 @@ int main(void)
 		cmocka_unit_test(test_escape), cmocka_unit_test(test_jw),         cmocka_unit_test(test_json),
 		cmocka_unit_test(test_cef),    cmocka_unit_test(test_leef),       cmocka_unit_test(test_ecs),
 		cmocka_unit_test(test_ocsf),   cmocka_unit_test(test_syslog),     cmocka_unit_test(test_config),
+		cmocka_unit_test(test_example_defaults),
 		cmocka_unit_test(test_spool_compact), cmocka_unit_test(test_route), cmocka_unit_test(test_sender),
 		cmocka_unit_test(test_overflow),
 	};

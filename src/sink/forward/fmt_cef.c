@@ -81,16 +81,15 @@ static void str(struct ext *x, const char *k, struct ps_str v)
 	ps_fwd_escape(x->o, v, PS_ESC_CEF_VALUE, x->cap);
 }
 
-/* A custom string field: csN=value csNLabel=label. */
-static void custom(struct ext *x, int n, const char *label, struct ps_str v)
+/* A custom field with its label: k=value kLabel=label (cs1, cn1, flexString1...). */
+static void labelled(struct ext *x, const char *k, const char *label, struct ps_str v)
 {
-	char k[16];
+	char kl[32];
 	if (!ps_set(v))
 		return;
-	snprintf(k, sizeof(k), "cs%d", n);
 	str(x, k, v);
-	snprintf(k, sizeof(k), "cs%dLabel", n);
-	key(x, k);
+	snprintf(kl, sizeof(kl), "%sLabel", k);
+	key(x, kl);
 	ps_out_puts(x->o, label);
 }
 
@@ -111,17 +110,14 @@ static void ms(struct ext *x, const char *k, int64_t usec)
 	ps_out_i64(x->o, ps_fwd_ms(usec));
 }
 
-static void ip(struct ext *x, const char *v4, const char *v6, const char *v6label, struct ps_str v)
+static void ip(struct ext *x, const char *v4, const char *v6, struct ps_str v)
 {
 	if (!ps_set(v))
 		return;
-	if (!ps_fwd_is_v6(v)) {
+	if (ps_fwd_is_v6(v))
+		labelled(x, v6, v4[0] == 's' ? "Source IPv6 Address" : "Destination IPv6 Address", v);
+	else
 		str(x, v4, v);
-		return;
-	}
-	str(x, v6, v);
-	key(x, v6label);
-	ps_out_puts(x->o, v4[0] == 's' ? "Source IPv6 Address" : "Destination IPv6 Address");
 }
 
 /* The users: for sudo and su, the invoker is the source user and the
@@ -150,31 +146,23 @@ static void event_ext(struct ext *x, const struct ps_fwd_rec *r)
 	str(x, "reason", ps_fwd_str(r, "reason"));
 	str(x, "act", ps_fwd_str(r, "action"));
 	users(x, r);
-	ip(x, "src", "c6a2", "c6a2Label", ps_fwd_str(r, "src_ip"));
+	ip(x, "src", "c6a2", ps_fwd_str(r, "src_ip"));
 	num(x, "spt", ps_fwd_num(r, "src_port"));
 	str(x, "shost", ps_fwd_str(r, "src_host"));
-	ip(x, "dst", "c6a3", "c6a3Label", ps_fwd_str(r, "dst_ip"));
+	ip(x, "dst", "c6a3", ps_fwd_str(r, "dst_ip"));
 	num(x, "dpt", ps_fwd_num(r, "dst_port"));
 	str(x, "destinationServiceName", ps_fwd_str(r, "service"));
 	str(x, "dproc", ps_fwd_str(r, "program"));
 	num(x, "dpid", ps_fwd_num(r, "pid"));
-	if (ps_set(ps_fwd_num(r, "login_uid"))) {
-		num(x, "cn1", ps_fwd_num(r, "login_uid"));
-		key(x, "cn1Label");
-		ps_out_puts(x->o, "login_uid");
-	}
-	if (ps_set(ps_fwd_str(r, "group"))) {
-		str(x, "flexString1", ps_fwd_str(r, "group"));
-		key(x, "flexString1Label");
-		ps_out_puts(x->o, "group");
-	}
+	labelled(x, "cn1", "login_uid", ps_fwd_num(r, "login_uid"));
+	labelled(x, "flexString1", "group", ps_fwd_str(r, "group"));
 	num(x, "cnt", ps_fwd_num(r, "count"));
-	custom(x, 1, "method", ps_fwd_str(r, "method"));
-	custom(x, 2, "command", ps_fwd_str(r, "command"));
-	custom(x, 3, "session", ps_fwd_str(r, "session"));
-	custom(x, 4, "tty", ps_fwd_str(r, "tty"));
-	custom(x, 5, "login_user", ps_fwd_str(r, "login_user"));
-	custom(x, 6, "key", ps_fwd_str(r, "key"));
+	labelled(x, "cs1", "method", ps_fwd_str(r, "method"));
+	labelled(x, "cs2", "command", ps_fwd_str(r, "command"));
+	labelled(x, "cs3", "session", ps_fwd_str(r, "session"));
+	labelled(x, "cs4", "tty", ps_fwd_str(r, "tty"));
+	labelled(x, "cs5", "login_user", ps_fwd_str(r, "login_user"));
+	labelled(x, "cs6", "key", ps_fwd_str(r, "key"));
 	struct ps_str msg = r->lean ? PS_STR_NULL : ps_fwd_str(r, "message");
 	str(x, "msg", ps_set(msg) ? msg : ps_fwd_str(r, "detail"));
 }
@@ -187,7 +175,7 @@ static void alert_ext(struct ext *x, const struct ps_fwd_rec *r)
 	ms(x, "rt", ps_fwd_time_us(r, "time"));
 	str(x, "dvchost", ps_fwd_str(r, "host"));
 	str(x, "msg", ps_fwd_str(r, "summary"));
-	ip(x, "src", "c6a2", "c6a2Label", ps_fwd_str(r, "src_ip"));
+	ip(x, "src", "c6a2", ps_fwd_str(r, "src_ip"));
 	str(x, "duser", ps_fwd_str(r, "user"));
 	str(x, "destinationServiceName", ps_fwd_str(r, "service"));
 	num(x, "cnt", ps_fwd_num(r, "count"));
@@ -203,9 +191,9 @@ static void alert_ext(struct ext *x, const struct ps_fwd_rec *r)
 		key(x, "cs1Label");
 		ps_out_puts(x->o, "mitre");
 	}
-	custom(x, 2, "subnet", ps_fwd_str(r, "subnet"));
+	labelled(x, "cs2", "subnet", ps_fwd_str(r, "subnet"));
 	if (ps_set(ps_jobject_get(&r->it->obj, "update", PS_J_BOOL)))
-		custom(x, 3, "update", PS_LIT("true"));
+		labelled(x, "cs3", "update", PS_LIT("true"));
 }
 
 void ps_fmt_cef(struct ps_out *o, const struct ps_fwd_rec *r)

@@ -106,36 +106,12 @@ static void event_object(struct ps_jw *w, const struct ps_fwd_rec *r)
 	ps_jw_end(w);
 }
 
-/*
- * source.*: the address and, when the event was enriched (src_geo,
- * src_as: see event/json.c), where it is and who routes it. One line per
- * field: a field enrichment adds later is one more line here.
- */
-static void source_object(struct ps_jw *w, const struct ps_fwd_rec *r)
-{
-	struct ps_jobject geo, as;
-	ps_fwd_sub(&geo, ps_fwd_obj(r, "src_geo"));
-	ps_fwd_sub(&as, ps_fwd_obj(r, "src_as"));
-	struct ps_str host = ps_fwd_str(r, "src_host");
-	ps_jw_object(w, "source");
-	ps_jw_str(w, "ip", ps_fwd_str(r, "src_ip"));
-	ps_jw_raw(w, "port", ps_fwd_num(r, "src_port"));
-	ps_jw_str(w, "domain", ps_set(host) ? host : ps_fwd_str(r, "src_rdns"));
-	ps_jw_object(w, "geo");
-	ps_jw_str(w, "country_iso_code", ps_jobject_get(&geo, "country_iso_code", PS_J_STRING));
-	ps_jw_str(w, "country_name", ps_jobject_get(&geo, "country_name", PS_J_STRING));
-	ps_jw_str(w, "city_name", ps_jobject_get(&geo, "city_name", PS_J_STRING));
-	ps_jw_end(w);
-	ps_jw_object(w, "as");
-	ps_jw_raw(w, "number", ps_jobject_get(&as, "number", PS_J_NUMBER));
-	ps_jw_object(w, "organization");
-	ps_jw_str(w, "name", ps_jobject_get(&as, "organization", PS_J_STRING));
-	ps_jw_end(w);
-	ps_jw_end(w);
-	ps_jw_end(w);
-	ps_jobject_free(&geo);
-	ps_jobject_free(&as);
-}
+/* source.*, with geo and as when the event was enriched. */
+static const struct ps_fwd_source_names source_names = {
+	.object = "source", .ip = "ip", .port = "port", .host = "domain",
+	.geo = "geo", .country_iso_code = "country_iso_code", .country_name = "country_name", .city_name = "city_name",
+	.as = "as", .as_number = "number", .as_org_object = "organization", .as_org_name = "name",
+};
 
 /* user.*: for sudo and su user.name is the invoker and user.effective the
  * target; for an account change user.name is who made it and
@@ -246,7 +222,7 @@ void ps_fmt_ecs(struct ps_out *o, const struct ps_fwd_rec *r)
 	ps_jw_object(&w, "host");
 	ps_jw_str(&w, "name", ps_fwd_str(r, "host"));
 	ps_jw_end(&w);
-	source_object(&w, r);
+	ps_fwd_source(&w, r, &source_names);
 	ps_jw_object(&w, "destination");
 	ps_jw_str(&w, "ip", ps_fwd_str(r, "dst_ip"));
 	ps_jw_raw(&w, "port", ps_fwd_num(r, "dst_port"));

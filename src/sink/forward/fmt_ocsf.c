@@ -131,33 +131,12 @@ static void user(struct ps_jw *w, const char *name, struct ps_str v)
 	ps_jw_end(w);
 }
 
-/*
- * src_endpoint: the address, and when the event was enriched (src_geo,
- * src_as: see event/json.c) its location and autonomous system. One line
- * per field: a field enrichment adds later is one more line here.
- */
-static void src_endpoint(struct ps_jw *w, const struct ps_fwd_rec *r)
-{
-	struct ps_jobject geo, as;
-	ps_fwd_sub(&geo, ps_fwd_obj(r, "src_geo"));
-	ps_fwd_sub(&as, ps_fwd_obj(r, "src_as"));
-	struct ps_str host = ps_fwd_str(r, "src_host");
-	ps_jw_object(w, "src_endpoint");
-	ps_jw_str(w, "ip", ps_fwd_str(r, "src_ip"));
-	ps_jw_raw(w, "port", ps_fwd_num(r, "src_port"));
-	ps_jw_str(w, "hostname", ps_set(host) ? host : ps_fwd_str(r, "src_rdns"));
-	ps_jw_object(w, "location");
-	ps_jw_str(w, "country", ps_jobject_get(&geo, "country_iso_code", PS_J_STRING));
-	ps_jw_str(w, "city", ps_jobject_get(&geo, "city_name", PS_J_STRING));
-	ps_jw_end(w);
-	ps_jw_object(w, "autonomous_system");
-	ps_jw_raw(w, "number", ps_jobject_get(&as, "number", PS_J_NUMBER));
-	ps_jw_str(w, "name", ps_jobject_get(&as, "organization", PS_J_STRING));
-	ps_jw_end(w);
-	ps_jw_end(w);
-	ps_jobject_free(&geo);
-	ps_jobject_free(&as);
-}
+/* src_endpoint, with location and autonomous_system when the event was enriched. */
+static const struct ps_fwd_source_names src_names = {
+	.object = "src_endpoint", .ip = "ip", .port = "port", .host = "hostname",
+	.geo = "location", .country_iso_code = "country", .city_name = "city",
+	.as = "autonomous_system", .as_number = "number", .as_org_name = "name",
+};
 
 /* The machine the login was made to: this host, and the address and port
  * the client connected to when sshd said (dst_ip, dst_port). */
@@ -190,7 +169,7 @@ static void authentication_attrs(struct ps_jw *w, const struct ps_fwd_rec *r)
 	status(w, r);
 	user(w, "user", ps_set(target) ? target : ps_fwd_str(r, "user"));
 	actor_process(w, r, ps_set(target) ? ps_fwd_str(r, "user") : PS_STR_NULL);
-	src_endpoint(w, r);
+	ps_fwd_source(w, r, &src_names);
 	dst_endpoint(w, r);
 	ps_jw_object(w, "service");
 	ps_jw_str(w, "name", ps_fwd_str(r, "service"));
@@ -273,7 +252,7 @@ static void finding_attrs(struct ps_jw *w, const struct ps_fwd_rec *r)
 	ps_jw_end(w);
 	ps_jw_array(w, "evidences");
 	ps_jw_object(w, NULL);
-	src_endpoint(w, r);
+	ps_fwd_source(w, r, &src_names);
 	ps_jw_object(w, "actor");
 	user(w, "user", ps_fwd_str(r, "user"));
 	ps_jw_end(w);

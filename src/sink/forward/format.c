@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "sink/forward/jw.h"
 #include "util/timeconv.h"
 
 void ps_fwd_format(struct ps_out *o, const struct ps_fwd_rec *r, enum ps_fwd_format f)
@@ -124,4 +125,39 @@ size_t ps_fwd_mitre(const struct ps_fwd_rec *r, struct ps_str *ids, size_t max)
 		i = j;
 	}
 	return n;
+}
+
+/* A string member of a nested object, under name (NULL: left out). */
+static void sub_str(struct ps_jw *w, const char *name, const struct ps_jobject *o, const char *member)
+{
+	if (name)
+		ps_jw_str(w, name, ps_jobject_get(o, member, PS_J_STRING));
+}
+
+void ps_fwd_source(struct ps_jw *w, const struct ps_fwd_rec *r, const struct ps_fwd_source_names *n)
+{
+	struct ps_jobject geo, as;
+	struct ps_str host = ps_fwd_str(r, "src_host");
+	ps_fwd_sub(&geo, ps_fwd_obj(r, "src_geo"));
+	ps_fwd_sub(&as, ps_fwd_obj(r, "src_as"));
+	ps_jw_object(w, n->object);
+	ps_jw_str(w, n->ip, ps_fwd_str(r, "src_ip"));
+	ps_jw_raw(w, n->port, ps_fwd_num(r, "src_port"));
+	ps_jw_str(w, n->host, ps_set(host) ? host : ps_fwd_str(r, "src_rdns"));
+	ps_jw_object(w, n->geo);
+	sub_str(w, n->country_iso_code, &geo, "country_iso_code");
+	sub_str(w, n->country_name, &geo, "country_name");
+	sub_str(w, n->city_name, &geo, "city_name");
+	ps_jw_end(w);
+	ps_jw_object(w, n->as);
+	ps_jw_raw(w, n->as_number, ps_jobject_get(&as, "number", PS_J_NUMBER));
+	if (n->as_org_object)
+		ps_jw_object(w, n->as_org_object);
+	sub_str(w, n->as_org_name, &as, "organization");
+	if (n->as_org_object)
+		ps_jw_end(w);
+	ps_jw_end(w);
+	ps_jw_end(w);
+	ps_jobject_free(&geo);
+	ps_jobject_free(&as);
 }

@@ -73,6 +73,22 @@ unsigned ps_fwd_sev10(enum ps_severity s);
  * slices into the item's text; ids that are not [A-Za-z0-9.] are skipped. */
 size_t ps_fwd_mitre(const struct ps_fwd_rec *r, struct ps_str *ids, size_t max);
 
+/*
+ * The source of an event or alert as a nested object of a JSON format:
+ * its address, port and name, and when it was enriched (src_geo, src_as:
+ * event/json.c) where it is and who routes it, under the format's own
+ * names (NULL: the format has no place for it; as_org_object NULL: the
+ * organisation's name sits in the AS object itself). A field enrichment
+ * adds later is one more name here and one line in ps_fwd_source().
+ */
+struct ps_fwd_source_names {
+	const char *object, *ip, *port, *host;
+	const char *geo, *country_iso_code, *country_name, *city_name;
+	const char *as, *as_number, *as_org_object, *as_org_name;
+};
+struct ps_jw;
+void ps_fwd_source(struct ps_jw *w, const struct ps_fwd_rec *r, const struct ps_fwd_source_names *n);
+
 /* Whether an IP member is IPv6 (a colon in it). */
 bool ps_fwd_is_v6(struct ps_str ip);
 
