@@ -65,15 +65,6 @@ at_exit '[ -n "$dpid" ] && kill -9 $dpid 2> /dev/null'
 start_daemon
 check "daemon starts" test $? -eq 0
 
-# waitfor SECONDS COMMAND...: until it succeeds
-waitfor() {
-	local end=$((SECONDS + $1))
-	shift
-	until "$@"; do
-		[ $SECONDS -ge $end ] && return 1
-		sleep 0.2
-	done
-}
 count() { requests "$1" "$2" | wc -l; }
 atleast() { [ "$(count "$1" "$2")" -ge "$3" ]; }
 
