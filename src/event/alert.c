@@ -57,6 +57,8 @@ static void say_n(struct ps_alert *a, const char *p, size_t n)
 	size_t room = sizeof(a->summary) - 1 - a->summary_len;
 	if (n > room)
 		n = room;
+	if (n == 0)
+		return; /* p may be NULL (an unset slice): memcpy must not see it */
 	memcpy(a->summary + a->summary_len, p, n);
 	a->summary_len += n;
 	a->summary[a->summary_len] = '\0';
