@@ -120,6 +120,14 @@ static void test_escape(void **state)
 	ps_out_reset(&o);
 	ps_fwd_json_str(&o, ps_cstr("a\"\xc3\xa9xyz"), 4);
 	assert_string_equal(text(&o), "\"a\\\"\xc3\xa9\xe2\x80\xa6\"");
+	/* JSON from the disk queue that our writers would not have written. */
+	ps_out_reset(&o);
+	ps_fwd_json_raw(&o, ps_cstr("{\"a\":[1,\n\t2],\"b\":\"x\x7f\xc2\x85\xe2\x80\xae\xc3\xa9\"}"));
+	assert_string_equal(text(&o), "{\"a\":[1,  2],\"b\":\"x\\u007f\\u0085\\u202e\xc3\xa9\"}");
+	struct ps_jobject j;
+	assert_int_equal(ps_jobject_read(&j, o.buf, o.len), 0);
+	assert_true(ps_eq_lit(ps_jobject_get(&j, "b", PS_J_STRING), "x\x7f\xc2\x85\xe2\x80\xae\xc3\xa9"));
+	ps_jobject_free(&j);
 	/* Bytes that are not UTF-8 (never from the reader, but) are shown, not passed. */
 	esc(&o, "a\xff" "b", PS_ESC_LEEF_VALUE, SIZE_MAX);
 	assert_string_equal(text(&o), "a\\\\xffb");

@@ -85,3 +85,33 @@ void ps_fwd_json_str(struct ps_out *o, struct ps_str s, size_t cap)
 		ps_out_puts(o, ELLIPSIS "\"");
 	}
 }
+
+void ps_fwd_json_raw(struct ps_out *o, struct ps_str json)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)json.p;
+	size_t run = 0;
+	for (size_t i = 0; i < json.n;) {
+		unsigned char c = p[i];
+		uint32_t cp = c;
+		size_t len = 1;
+		if (c >= 0x20 && c < 0x7f) {
+			i++;
+			continue;
+		}
+		if (c >= 0x80 && ((len = ps_utf8_seq(p + i, json.n - i, &cp)) == 0 || !ps_utf8_deceptive(cp))) {
+			i += len ? len : 1; /* not UTF-8 cannot pass the reader; copied if it ever did */
+			continue;
+		}
+		ps_out_put(o, p + run, i - run);
+		if (c < 0x20) {
+			ps_out_putc(o, ' '); /* tab, CR, LF between tokens: the only controls JSON allows */
+		} else {
+			char e[6] = { '\\', 'u', hex[(cp >> 12) & 15], hex[(cp >> 8) & 15], hex[(cp >> 4) & 15], hex[cp & 15] };
+			ps_out_put(o, e, sizeof(e));
+		}
+		i += len;
+		run = i;
+	}
+	ps_out_put(o, p + run, json.n - run);
+}

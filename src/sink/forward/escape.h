@@ -41,6 +41,17 @@ void ps_fwd_escape(struct ps_out *o, struct ps_str s, enum ps_fwd_esc how, size_
 /* s as a JSON string (quotes included, ps_out_json_str's escaping), cut like above. */
 void ps_fwd_json_str(struct ps_out *o, struct ps_str s, size_t cap);
 
+/*
+ * JSON text as the strict reader accepted it (jsonread.h), made safe to
+ * put in a message: the whitespace JSON allows between tokens (tab, CR,
+ * LF) becomes a space, and DEL, the C1 controls and the characters that
+ * hide or reorder text, which JSON allows raw in strings, become \uNNNN.
+ * Nothing else changes, so the text means the same; our own writers never
+ * produce any of these, so their output is copied as it is. Valid JSON in,
+ * the same value out: only for text the reader has checked.
+ */
+void ps_fwd_json_raw(struct ps_out *o, struct ps_str json);
+
 /* The length of s's longest prefix of at most cap bytes that ends at a character boundary. */
 size_t ps_fwd_cut(struct ps_str s, size_t cap);
 

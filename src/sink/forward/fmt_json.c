@@ -6,7 +6,9 @@
  *
  * When the message must be shortened, the object is written again member
  * by member: text values cut, and (lean) the raw log line and large
- * nested values (an alert's sample events) left out.
+ * nested values (an alert's sample events) left out. Text read back from
+ * the disk queue that our writers would not have written (raw DEL, a line
+ * break between tokens) is made safe by ps_fwd_json_raw.
  */
 #include "sink/forward/escape.h"
 #include "sink/forward/format.h"
@@ -19,7 +21,7 @@ void ps_fmt_json(struct ps_out *o, const struct ps_fwd_rec *r, bool cee)
 	if (cee)
 		ps_out_puts(o, "@cee:");
 	if (r->cap == SIZE_MAX && !r->lean) {
-		ps_out_put(o, it->json, it->json_len); /* valid JSON: it was read strictly */
+		ps_fwd_json_raw(o, ps_str(it->json, it->json_len)); /* ours: copied as it is */
 		return;
 	}
 	bool first = true;
@@ -37,7 +39,7 @@ void ps_fmt_json(struct ps_out *o, const struct ps_fwd_rec *r, bool cee)
 		if (f->type == PS_J_STRING)
 			ps_fwd_json_str(o, f->value, r->cap);
 		else
-			ps_out_str(o, f->value);
+			ps_fwd_json_raw(o, f->value);
 	}
 	ps_out_putc(o, '}');
 }
