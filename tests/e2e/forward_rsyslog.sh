@@ -12,7 +12,8 @@
 #   receiver that wants a client certificate refuses a forward without one;
 # - rsyslog stopped for a few seconds while events keep coming, then
 #   started: nothing is lost; the daemon killed with -9 while the receiver
-#   is down, both started again: nothing is lost.
+#   is down, both started again: nothing is lost. A SIGHUP in between
+#   restarts forwarding without losing or repeating anything.
 # No journald: the daemon follows a file, so this runs in parallel with
 # other tests. rsyslog runs with its own configuration, pid file and ports,
 # and reads neither /dev/log nor the journal.
@@ -125,6 +126,10 @@ check "no message without a client certificate reached the receiver that wants o
 check "no message reached a receiver whose certificate is for another name" test "$(lines $TMP/rs-name.log)" -eq 0
 check "the name mismatch is said" grep -q "forward name: 127.0.0.1:$p_name: TLS: the receiver's certificate was refused: hostname mismatch" $TMP/stderr
 
+# A reload restarts forwarding: what is queued stays queued.
+kill -HUP $dpid
+waitfor 10 grep -q "SIGHUP: reloading" $TMP/stderr
+check "SIGHUP reloads the daemon" test $? -eq 0
 # The receiver stops for a few seconds while logins keep coming.
 stop_rsyslog rs
 logins 41 70 0.1
