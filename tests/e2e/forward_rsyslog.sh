@@ -123,6 +123,22 @@ for l in open(sys.argv[1]):
     assert r["host"] == "web1" and int(r["pri"]) // 8 == 10, r
 PY
 check "no message without a client certificate reached the receiver that wants one" test "$(lines $TMP/rs-nocert.log)" -eq 0
+check "the refusal is said" grep -E -q "forward nocert: .*(TLS|closed)" $TMP/stderr
+# Refused after the handshake (TLS 1.3 checks a client certificate then):
+# nothing counted as delivered, everything still queued.
+queued() { python3 -c '
+import sys
+data = open(sys.argv[1], "rb").read()
+added, done, i = set(), set(), 0
+while i < len(data):
+    nl = data.index(b"\n", i)
+    head = data[i:nl].split(b" ")
+    if head[0].startswith(b"+"):
+        added.add(head[0][1:]); i = nl + 1 + int(head[3]) + 1
+    else:
+        done.add(head[0][1:]); i = nl + 1
+print(len(added - done))' "$1"; }
+check "refused: every item still queued for it" test "$(queued $TMP/state/forward/nocert.q)" -eq "$(logged)"
 check "no message reached a receiver whose certificate is for another name" test "$(lines $TMP/rs-name.log)" -eq 0
 check "the name mismatch is said" grep -q "forward name: 127.0.0.1:$p_name: TLS: the receiver's certificate was refused: hostname mismatch" $TMP/stderr
 

@@ -355,6 +355,16 @@ int64_t ps_target_step(struct target *t, int64_t now, struct pollfd *pfd)
 		down(t, now, "lost the connection to");
 		return t->next_try_us;
 	}
+	/*
+	 * Read what came before counting what was acknowledged: a receiver
+	 * that refuses us after the handshake (TLS 1.3 checks the client
+	 * certificate then) says so in the same segment that acknowledges our
+	 * first records, and those must not count as delivered.
+	 */
+	if (t->head && t->head->mapped && t->cfg->transport != PS_FWD_UDP && ps_conn_readable(&t->conn) < 0) {
+		down(t, now, "lost the connection to");
+		return t->next_try_us;
+	}
 	collect(t, now);
 	pfd->fd = t->conn.fd;
 	pfd->events = (short)(POLLIN | (t->conn.want_write ? POLLOUT : 0));
