@@ -2,7 +2,8 @@
 # Alert delivery: the ingestion path's cost of ps_delivery_submit (µs per
 # submit, on the daemon's thread) with the receiver down, and alerts/s
 # through queue, spool and libcurl to a local webhook receiver (python's
-# http.server on 127.0.0.1, which is the bottleneck). Usage:
+# http.server on 127.0.0.1, which is the bottleneck), then through an exec
+# channel (one program per alert: /bin/cat to /dev/null) beside that peer. Usage:
 #   bench/deliver.sh [BUILD_DIR] [N]
 set -eu
 cd "$(dirname "$0")/.."
@@ -11,9 +12,9 @@ n=${2:-5000}
 tmp=$(mktemp -d)
 trap 'kill $rpid 2> /dev/null; rm -rf $tmp' EXIT
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-conf() { # conf URL
-	printf '[general]\nstate_dir = %s/state\n[channel.hook]\ntype = webhook\nurl = %s\nnotify_logins = yes\nrate_limit = none\n' \
-		"$tmp" "$1" > $tmp/p.conf
+conf() { # conf URL [TYPE KEY]
+	printf '[general]\nstate_dir = %s/state\n[channel.hook]\ntype = %s\n%s = %s\nnotify_logins = yes\nrate_limit = none\n' \
+		"$tmp" "${2:-webhook}" "${3:-url}" "$1" > $tmp/p.conf
 	chmod 600 $tmp/p.conf
 	rm -rf $tmp/state
 	mkdir -p $tmp/state
@@ -28,3 +29,8 @@ for _ in $(seq 100); do grep -q listening $tmp/rx.out && break; sleep 0.05; done
 conf "http://127.0.0.1:$port/hook"
 "$build/deliver-bench" $tmp/p.conf "$n"
 echo "received: $(wc -l < $tmp/rx.jsonl) requests"
+echo "== exec channel: throughput (a program per alert)"
+printf '#!/bin/sh\nexec cat > /dev/null\n' > $tmp/hook.sh
+chmod 755 $tmp/hook.sh
+conf "$tmp/hook.sh" exec command
+"$build/deliver-bench" $tmp/p.conf "$n"

@@ -12,8 +12,11 @@ static const struct command {
 } commands[] = {
 	{ "scan", ps_cmd_scan, "decode authentication events from log files" },
 	{ "run", ps_cmd_run, "watch this machine live (the daemon, in the foreground)" },
+	{ "search", ps_cmd_search, "search the event log: by user, session, address, time, kind" },
 	{ "check-config", ps_cmd_check_config, "check the configuration file and show what it selects" },
 	{ "test-alert", ps_cmd_test_alert, "send a sample alert to every channel (or one) and show the answer" },
+	{ "pam-hook", ps_cmd_pam_hook, "report a PAM call to the daemon (run by pam_exec)" },
+	{ "verify", ps_cmd_verify, "check the event log's hash chain: nothing altered, removed, inserted or moved" },
 };
 
 static void usage(FILE *f)

@@ -15,26 +15,6 @@
 #include "config/config.h"
 #include "util/log.h"
 
-struct counts {
-	unsigned errors, warnings;
-};
-
-static void print_diag(enum ps_diag_level level, const char *file, unsigned line, const char *msg, void *arg)
-{
-	struct counts *c = arg;
-	const char *what = level == PS_DIAG_ERROR ? "error" : "warning";
-	if (level == PS_DIAG_ERROR)
-		c->errors++;
-	else
-		c->warnings++;
-	if (!file)
-		fprintf(stderr, "pamsignal: %s: %s\n", what, msg);
-	else if (line)
-		fprintf(stderr, "%s:%u: %s: %s\n", file, line, what, msg);
-	else
-		fprintf(stderr, "%s: %s: %s\n", file, what, msg);
-}
-
 static const char *switch_name(enum ps_switch s)
 {
 	return s == PS_SWITCH_YES ? "yes" : s == PS_SWITCH_NO ? "no" : "auto";
@@ -90,11 +70,16 @@ static void print_summary(const struct ps_config *cfg)
 		printf(" %s", *p);
 	putchar('\n');
 	row("source audit:", "%s: %s\n", switch_name(cfg->audit), cfg->audit_path);
+	row("source pam:", "%s: %s\n", switch_name(cfg->pam), cfg->pam_socket);
 
 	if (cfg->eventlog) {
 		row("output eventlog:", "%s (max_size ", cfg->eventlog_path);
 		print_size(cfg->eventlog_max_size);
 		printf(", keep %u)\n", cfg->eventlog_keep);
+		if (cfg->eventlog_key)
+			row("eventlog chain:", "HMAC-SHA256, key from %s\n", cfg->eventlog_key_file);
+		else
+			row("eventlog chain:", "SHA-256 (no hmac_key_file)\n");
 	} else {
 		row("output eventlog:", "no\n");
 	}
@@ -154,8 +139,8 @@ int ps_cmd_check_config(int argc, char **argv)
 		return status;
 
 	struct ps_config cfg;
-	struct counts counts = { 0 };
-	if (ps_config_load(path, &cfg, print_diag, &counts) < 0) {
+	struct ps_cli_diag_counts counts = { 0 };
+	if (ps_config_load(path, &cfg, ps_cli_print_diag, &counts) < 0) {
 		fprintf(stderr, "%s: invalid (%u error%s, %u warning%s)\n", path ? path : PS_CONFIG_DEFAULT_PATH,
 			counts.errors, counts.errors == 1 ? "" : "s", counts.warnings,
 			counts.warnings == 1 ? "" : "s");

@@ -41,3 +41,19 @@ int ps_cli_config_args(int argc, char **argv, const char *command, void (*usage)
 	}
 	return -1;
 }
+
+void ps_cli_print_diag(enum ps_diag_level level, const char *file, unsigned line, const char *msg, void *arg)
+{
+	struct ps_cli_diag_counts *c = arg;
+	const char *what = level == PS_DIAG_ERROR ? "error" : "warning";
+	if (c && level == PS_DIAG_ERROR)
+		c->errors++;
+	else if (c)
+		c->warnings++;
+	if (!file)
+		fprintf(stderr, "pamsignal: %s: %s\n", what, msg);
+	else if (line)
+		fprintf(stderr, "%s:%u: %s: %s\n", file, line, what, msg);
+	else
+		fprintf(stderr, "%s: %s: %s\n", file, what, msg);
+}

@@ -64,21 +64,12 @@ static int write_event(const struct ps_event *ev, void *arg)
 	return so->out.error;
 }
 
-static void print_diag(enum ps_diag_level level, const char *file, unsigned line, const char *msg, void *arg)
-{
-	(void)arg;
-	if (line)
-		ps_log_error("%s:%u: %s: %s", file, line, level == PS_DIAG_ERROR ? "error" : "warning", msg);
-	else
-		ps_log_error("%s: %s: %s", file, level == PS_DIAG_ERROR ? "error" : "warning", msg);
-}
-
 /* The detector for -c FILE, or for the built-in defaults. */
 static int make_detector(const char *config, struct ps_detector **d)
 {
 	struct ps_config cfg;
 	if (config) {
-		if (ps_config_load(config, &cfg, print_diag, NULL) < 0)
+		if (ps_config_load(config, &cfg, ps_cli_print_diag, NULL) < 0)
 			return -EINVAL;
 	} else {
 		ps_config_defaults(&cfg);

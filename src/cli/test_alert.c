@@ -3,7 +3,8 @@
  *
  * Sends one sample alert to every [channel.NAME] (or the one named), now
  * and synchronously, with the same request the daemon would make, and
- * prints each answer: "NAME (type): HTTP 200" or "SMTP 250". Nothing goes
+ * prints each answer: "NAME (type): HTTP 200", "SMTP 250" or, for an exec
+ * channel, "exit status 0" (its program run now, as the daemon would). Nothing goes
  * through the spool or the rate limit. Exit status: 0 when every channel
  * accepted it, 1 when one did not (or the configuration is invalid), 2
  * for a usage error or an unknown channel.
@@ -15,6 +16,7 @@
 #include "cli/cli.h"
 #include "config/config.h"
 #include "sink/deliver/channels.h"
+#include "sink/deliver/exec.h"
 #include "sink/deliver/retry.h"
 #include "sink/deliver/transfer.h"
 #include "util/log.h"
@@ -24,7 +26,7 @@ static void usage(FILE *f)
 {
 	fputs("usage: pamsignal test-alert [-c FILE] [CHANNEL]\n"
 	      "Send a sample alert to every channel of the configuration, or to CHANNEL,\n"
-	      "and show the HTTP status or SMTP reply. Exit status: 0 all accepted, 1 not.\n",
+	      "and show the HTTP status, SMTP reply or program exit. Exit status: 0 all accepted, 1 not.\n",
 	      f);
 }
 
@@ -50,6 +52,36 @@ static void sample(struct ps_out *o, const char *host)
 		       "\"count\":1,\"window_s\":60}");
 }
 
+/* An exec channel's program, run to its end (or its timeout) now. */
+static bool run_program(const struct ps_msg *m)
+{
+	struct ps_exec x;
+	char what[64];
+	ps_exec_init(&x);
+	int r = ps_exec_start(&x, m, 1, ps_monotonic_us());
+	if (r < 0) {
+		printf("error: cannot run %s: %s\n", m->ch->command[0], strerror(-r));
+		ps_exec_free(&x);
+		return false;
+	}
+	ps_exec_wait(&x);
+	ps_exec_describe(&x, what, sizeof(what));
+	bool ok = ps_exec_class(&x) == PS_SENT;
+	printf("%s\n", what);
+	if (!ok && x.output.len) {
+		struct ps_out t;
+		ps_out_init_mem(&t);
+		ps_out_puts(&t, "  output: ");
+		ps_out_term_str(&t, ps_str(x.output.buf, x.output.len), 300);
+		ps_out_putc(&t, '\n');
+		fflush(stdout);
+		fwrite(t.buf, 1, t.len, stdout);
+		ps_out_free(&t);
+	}
+	ps_exec_free(&x);
+	return ok;
+}
+
 static bool send_one(const struct ps_channel_config *ch, const struct ps_item *a)
 {
 	struct ps_msg m = { .ch = ch, .alert = a, .id = a->id, .severity = a->severity };
@@ -59,6 +91,8 @@ static bool send_one(const struct ps_channel_config *ch, const struct ps_item *a
 		ps_console_write(&m);
 		return true;
 	}
+	if (ch->type == PS_CH_EXEC)
+		return run_program(&m);
 	struct ps_request req;
 	struct ps_response resp;
 	CURL *e = curl_easy_init();

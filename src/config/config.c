@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "config/config_internal.h"
+#include "util/secret.h"
 
 /* A configuration is a few kilobytes; anything this large is a mistake. */
 #define MAX_FILE_SIZE (1024 * 1024)
@@ -130,8 +131,11 @@ void ps_config_free(struct ps_config *cfg)
 	free(cfg->programs);
 	ps_cfg_strv_free(cfg->file_paths);
 	free(cfg->eventlog_path);
+	free(cfg->eventlog_key_file);
+	ps_secret_free(cfg->eventlog_key, cfg->eventlog_key_len);
 	ps_cfg_detect_free(&cfg->detect);
 	free(cfg->audit_path);
+	free(cfg->pam_socket);
 	ps_cfg_channels_free(cfg);
 	ps_cfg_forwards_free(cfg);
 	memset(cfg, 0, sizeof(*cfg));
@@ -393,6 +397,7 @@ static int load_fd(struct ps_cfg_loader *ld, int fd)
 		ps_cfg_report(ld, PS_DIAG_ERROR, (unsigned)r, "syntax error");
 	ps_cfg_channels_check(ld);
 	ps_cfg_forwards_check(ld);
+	ps_cfg_eventlog_key(ld);
 	if (ld->oom)
 		return -ENOMEM;
 	ps_cfg_check_secrets(ld, &st);

@@ -38,12 +38,6 @@ struct ps_trusted_program {
 	bool any_uid;
 };
 
-/* An address block: net holds the network address (host bits zero). */
-struct ps_cidr {
-	struct ps_ip net;
-	unsigned prefix;
-};
-
 /* [rule.NAME]: the keys every rule has. window and realert are seconds. */
 struct ps_rule_config {
 	bool enabled;
@@ -70,6 +64,10 @@ struct ps_detect_config {
 	unsigned new_source_prefix6;/* prefix6 = 64: IPv6 sources are compared as networks */
 	unsigned new_source_per_user; /* sources_per_user = 16 remembered */
 	bool new_source_first_login;/* first_login = no: a user's very first login alerts too */
+	/* [rule.commands_of_interest] */
+	char **coi_commands;        /* commands = NAME[:MITRE-ID[,ID]]...: NULL = the built-in list */
+	bool coi_download_to_shell; /* download_to_shell = yes */
+	bool coi_history_clearing;  /* history_clearing = yes */
 	/* [rule.off_hours] */
 	char *timezone;             /* timezone: NULL = the system's */
 	/* schedule = Mon-Fri 07:00-20:00: bit m of week[d] (d 0 = Monday) set
@@ -95,15 +93,19 @@ struct ps_channel_config {
 	char *url;                 /* webhook target, or the API base / server URL */
 	char *chat_id, *topic, *from, *username;
 	char **to;                 /* email recipients */
-	char **command;            /* exec: argv, no shell */
+	char **command;            /* exec: argv, no shell (argv[0] an absolute path) */
 	char **headers;            /* "Name: value" lines, NULL-terminated */
 	char *ca_file;
 	char *template, *title;    /* {field} templates; NULL: the channel's default message */
 	/* Secrets, read at load from *_file keys (a relative name is looked up
 	 * in $CREDENTIALS_DIRECTORY); wiped when freed. Never logged. */
-	char *url_secret, *token, *signing_key, *password;
+	char *url_secret, *token, *signing_key, *password, *topic_secret;
 	size_t signing_key_len;
+	/* header_file.NAME = PATH: value is the path until the load reads it. */
+	struct ps_secret_header { char *name, *value; unsigned line; } *secret_headers;
+	size_t n_secret_headers;
 	unsigned timeout_s;        /* per request (exec: before SIGKILL) */
+	int64_t max_age_s;         /* an alert not delivered after this long is dead-lettered (24h) */
 	unsigned rate_count, rate_period_s; /* rate_limit = COUNT/SECONDS; 0: unlimited */
 	unsigned max_queue;        /* per channel, in memory and spool */
 	bool starttls;             /* email: require STARTTLS on smtp:// */
@@ -146,6 +148,8 @@ struct ps_config {
 	/* [general] */
 	char *hostname;            /* NULL: gethostname() */
 	char *state_dir;           /* /var/lib/pamsignal */
+	uint64_t deadletter_max_size; /* deadletter_max_size = 10M: STATE_DIR/deadletter.jsonl is rotated past it */
+	unsigned deadletter_keep;  /* deadletter_keep = 3 rotated files */
 
 	/* [source.journal] */
 	enum ps_switch journal;    /* enabled = auto|yes|no (auto: if the journal can be opened) */
@@ -165,11 +169,18 @@ struct ps_config {
 	enum ps_switch audit;      /* enabled = auto|yes|no (auto: if the file exists) */
 	char *audit_path;          /* path = /var/log/audit/audit.log */
 
+	/* [source.pam] */
+	enum ps_switch pam;        /* enabled = auto|yes|no (auto: a socket that cannot be bound is a warning) */
+	char *pam_socket;          /* socket = /run/pamsignal/pam.sock */
+
 	/* [output.eventlog] */
 	bool eventlog;             /* enabled = yes|no */
 	char *eventlog_path;       /* /var/log/pamsignal/events.jsonl */
 	uint64_t eventlog_max_size;/* max_size = 100M (bytes; K, M, G suffixes) */
 	unsigned eventlog_keep;    /* keep = 5 rotated files */
+	char *eventlog_key_file;   /* hmac_key_file = path or credential name; NULL: the chain is plain SHA-256 */
+	char *eventlog_key;        /* its contents, read at load; wiped when freed. Never logged. */
+	size_t eventlog_key_len;
 
 	/* [output.stdout] */
 	bool print;                /* enabled = yes|no: the terminal table of notable events */

@@ -21,9 +21,9 @@
 
 #include "config/config_internal.h"
 #include "sink/deliver/message.h"
+#include "util/secret.h"
 #include "util/slice.h"
 
-#define SECRET_MAX 4096
 
 static const char *const type_names[PS_CH_TYPE_COUNT] = {
 	[PS_CH_CONSOLE] = "console", [PS_CH_WEBHOOK] = "webhook", [PS_CH_TELEGRAM] = "telegram",
@@ -182,6 +182,62 @@ static int set_rate(struct ps_cfg_loader *ld, struct ps_channel_config *ch, cons
 	return 0;
 }
 
+/* ntfy's topic rule ("Publish", topic names): 1-64 of [A-Za-z0-9_-]; it is a URL path segment. */
+static bool topic_ok(const char *v)
+{
+	size_t n = strlen(v);
+	return n >= 1 && n <= 64 &&
+	       strspn(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") == n;
+}
+
+static int set_topic(struct ps_cfg_loader *ld, struct ps_channel_config *ch, const struct ch_key *k, const char *v)
+{
+	if (!topic_ok(v))
+		return bad(ld, ch, k->name, "a topic is 1 to 64 letters, digits, '_' or '-'");
+	return set_str(ld, ch, k, v);
+}
+
+/* command = PROGRAM [ARG...], quoted as config_argv.c says. */
+static int set_argv(struct ps_cfg_loader *ld, struct ps_channel_config *ch, const struct ch_key *k, const char *v)
+{
+	char **w;
+	const char *why;
+	int n = ps_cfg_argv(v, &w, &why);
+	if (n == -EINVAL)
+		return bad(ld, ch, k->name, "%s", why);
+	if (n < 0)
+		return n;
+	if (n == 0 || w[0][0] != '/') {
+		ps_cfg_strv_free(w);
+		return bad(ld, ch, k->name, "needs a program as an absolute path (it is run without a shell or $PATH)");
+	}
+	ps_cfg_strv_free(ch->command);
+	ch->command = w;
+	return 0;
+}
+
+/* "90", "90s", "10m", "1h", "2d", "1w". */
+static int set_duration(struct ps_cfg_loader *ld, struct ps_channel_config *ch, const struct ch_key *k,
+			const char *v)
+{
+	static const int64_t max = 30 * 86400;
+	struct ps_str s = ps_cstr(v);
+	uint64_t unit = 1, n;
+	if (s.n > 0) {
+		const char *units = "smhdw";
+		static const uint64_t secs[] = { 1, 60, 3600, 86400, 7 * 86400 };
+		const char *u = strchr(units, s.p[s.n - 1]);
+		if (u && *u) {
+			unit = secs[u - units];
+			s.n--;
+		}
+	}
+	if (ps_parse_u64(s, (uint64_t)max, &n) < 0 || n == 0 || n * unit > (uint64_t)max)
+		return bad(ld, ch, k->name, "not a duration from 1s to 30 days (a number with s, m, h, d or w)");
+	*CH_FIELD(int64_t, ch, k) = (int64_t)(n * unit);
+	return 0;
+}
+
 static int set_template(struct ps_cfg_loader *ld, struct ps_channel_config *ch, const struct ch_key *k,
 			const char *v)
 {
@@ -216,15 +272,17 @@ static const struct ch_key ch_keys[] = {
 	{ "secret_file", set_file, C(signing_key) },
 	{ "password_file", set_file, C(password) },
 	{ "chat_id", set_str, C(chat_id) },
-	{ "topic", set_str, C(topic) },
+	{ "topic", set_topic, C(topic) },
+	{ "topic_file", set_file, C(topic_secret) },
 	{ "from", set_str, C(from) },
 	{ "to", set_words, C(to) },
 	{ "username", set_str, C(username) },
-	{ "command", set_words, C(command) },
+	{ "command", set_argv, 0 },
 	{ "ca_file", set_file, C(ca_file) },
 	{ "template", set_template, C(template) },
 	{ "title", set_template, C(title) },
 	{ "timeout", set_uint, C(timeout_s) },
+	{ "max_age", set_duration, C(max_age_s) },
 	{ "rate_limit", set_rate, 0 },
 	{ "max_queue", set_uint, C(max_queue) },
 	{ "starttls", set_yesno, C(starttls) },
@@ -232,15 +290,33 @@ static const struct ch_key ch_keys[] = {
 #define N_CH_KEYS (sizeof(ch_keys) / sizeof(ch_keys[0]))
 _Static_assert(N_CH_KEYS + 1 <= PS_CH_MAX_KEYS, "raise PS_CH_MAX_KEYS");
 
-/* header.NAME = value: an extra HTTP header (RFC 9110 token name). */
-static int set_header(struct ps_cfg_loader *ld, struct ps_channel_config *ch, const char *name, const char *v)
+/*
+ * header.NAME = VALUE: an extra HTTP header (RFC 9110 token name).
+ * header_file.NAME = PATH: the same, its value a secret read like the
+ * other *_file keys (an Authorization header's token).
+ */
+static int set_header(struct ps_cfg_loader *ld, struct ps_channel_config *ch, const char *key, size_t prefix,
+		      const char *v)
 {
 	static const char tchar[] = "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+	const char *name = key + prefix;
 	size_t n = strlen(name);
 	if (n == 0 || strspn(name, tchar) != n)
-		return bad(ld, ch, "header.", "the header name must be a token (letters, digits, '-')");
+		return bad(ld, ch, key, "the header name must be a token (letters, digits, '-')");
+	if (prefix == sizeof("header_file.") - 1) {
+		if (!*v || has_control(v) || (v[0] != '/' && strchr(v, '/')))
+			return bad(ld, ch, key, "needs an absolute path or a credential name");
+		struct ps_secret_header *h = realloc(ch->secret_headers, (ch->n_secret_headers + 1) * sizeof(*h));
+		if (!h)
+			return -ENOMEM;
+		ch->secret_headers = h;
+		h += ch->n_secret_headers;
+		*h = (struct ps_secret_header){ strdup(name), strdup(v), ld->line };
+		ch->n_secret_headers++;
+		return h->name && h->value ? 0 : -ENOMEM;
+	}
 	if (has_control(v))
-		return bad(ld, ch, name - 7, "the value cannot hold control characters (CR, LF...)");
+		return bad(ld, ch, key, "the value cannot hold control characters (CR, LF...)");
 	size_t count = 0;
 	while (ch->headers && ch->headers[count])
 		count++;
@@ -281,7 +357,7 @@ bool ps_cfg_channel_section(struct ps_cfg_loader *ld, const char *section, size_
 	cfg->channels = chs;
 	chs[cfg->n_channels] = (struct ps_channel_config){
 		.name = name, .line = ld->line, .min_severity = PS_SEVERITY_LOW, .timeout_s = 10,
-		.max_queue = 10000, .starttls = true,
+		.max_queue = 10000, .starttls = true, .max_age_s = 86400,
 	};
 	ld->channel = cfg->n_channels++;
 	ld->section = PS_SEC_CHANNEL;
@@ -298,7 +374,14 @@ void ps_cfg_channel_key(struct ps_cfg_loader *ld, const char *name, const char *
 	struct ps_channel_config *ch = &ld->cfg->channels[ld->channel];
 	int r;
 	if (strncmp(name, "header.", 7) == 0) {
-		r = set_header(ld, ch, name + 7, value);
+		/* A literal header may carry a token too: the world-readable warning. */
+		if (!ld->secret_key) {
+			ld->secret_key = "header.NAME";
+			ld->secret_line = ld->line;
+		}
+		r = set_header(ld, ch, name, 7, value);
+	} else if (strncmp(name, "header_file.", 12) == 0) {
+		r = set_header(ld, ch, name, 12, value);
 	} else {
 		int i = ps_cfg_named_key(ld, "channel", ch->name, name, key_at, N_CH_KEYS, ch->key_line);
 		if (i < 0)
@@ -324,58 +407,26 @@ static unsigned key_line(const struct ps_channel_config *ch, const char *name)
 	return 0;
 }
 
-/* Replace *field (a path or credential name) with the file's contents, one
- * trailing newline removed. Reports problems by key, never the contents. */
-static void read_secret(struct ps_cfg_loader *ld, struct ps_channel_config *ch, const char *key, char **field,
-			size_t *len_out)
+/* Replace *field (a path or credential name) with the file's contents (see
+ * util/secret.h). Reports problems by key and line, never the contents. */
+static void read_secret(struct ps_cfg_loader *ld, struct ps_channel_config *ch, const char *key, unsigned line,
+			char **field, size_t *len_out)
 {
-	unsigned line = key_line(ch, key);
-	char path[4096];
-	const char *name = *field, *dir = getenv("CREDENTIALS_DIRECTORY");
-	if (name[0] == '/') {
-		snprintf(path, sizeof(path), "%s", name);
-	} else if (dir && *dir) {
-		snprintf(path, sizeof(path), "%s/%s", dir, name);
-	} else {
-		ps_cfg_report(ld, PS_DIAG_ERROR, line,
-			      "[channel.%s] %s: '%s' is not an absolute path and $CREDENTIALS_DIRECTORY is not set",
-			      ch->name, key, name);
-		goto fail;
-	}
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0) {
-		ps_cfg_report(ld, PS_DIAG_ERROR, line, "[channel.%s] %s: %s: %s", ch->name, key, path,
-			      strerror(errno));
-		goto fail;
-	}
-	char *buf = calloc(1, SECRET_MAX + 1);
-	size_t n = 0;
-	ssize_t r = 0;
-	while (buf && n < SECRET_MAX && (r = read(fd, buf + n, SECRET_MAX - n)) > 0)
-		n += (size_t)r;
-	close(fd);
-	if (!buf) {
+	char path[4096], *secret = NULL;
+	size_t len;
+	int r = ps_secret_path(*field, path, sizeof(path));
+	if (r < 0)
+		ps_cfg_report(ld, PS_DIAG_ERROR, line, "[channel.%s] %s: '%s' %s", ch->name, key, *field,
+			      ps_secret_strerror(r));
+	else if ((r = ps_secret_read(path, &secret, &len)) == -ENOMEM)
 		ld->oom = true;
-		goto fail;
-	}
-	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
-		n--;
-	buf[n] = '\0';
-	if (r < 0 || n == 0 || n == SECRET_MAX || memchr(buf, '\n', n) || memchr(buf, '\0', n)) {
+	else if (r < 0)
 		ps_cfg_report(ld, PS_DIAG_ERROR, line, "[channel.%s] %s: %s: %s", ch->name, key, path,
-			      r < 0 ? strerror(errno) : "must hold one line of 1 to 4095 bytes");
-		explicit_bzero(buf, SECRET_MAX);
-		free(buf);
-		goto fail;
-	}
+			      ps_secret_strerror(r));
 	free(*field);
-	*field = buf;
-	if (len_out)
-		*len_out = n;
-	return;
-fail:
-	free(*field);
-	*field = NULL;
+	*field = r < 0 ? NULL : secret;
+	if (r == 0 && len_out)
+		*len_out = len;
 }
 
 static void need(struct ps_cfg_loader *ld, const struct ps_channel_config *ch, bool ok, const char *what)
@@ -383,6 +434,70 @@ static void need(struct ps_cfg_loader *ld, const struct ps_channel_config *ch, b
 	if (!ok)
 		ps_cfg_report(ld, PS_DIAG_ERROR, ch->line, "[channel.%s] type %s needs %s", ch->name,
 			      type_names[ch->type], what);
+}
+
+/* The scheme the channel's transfer allows (transfer.c): SMTP for e-mail, HTTP otherwise. */
+static bool scheme_ok(const struct ps_channel_config *ch, const char *url)
+{
+	if (ch->type == PS_CH_EMAIL)
+		return strncmp(url, "smtp://", 7) == 0 || strncmp(url, "smtps://", 8) == 0;
+	return strncmp(url, "https://", 8) == 0 || strncmp(url, "http://", 7) == 0;
+}
+
+/* Every *_file of ch replaced by what its file holds. */
+static void read_secrets(struct ps_cfg_loader *ld, struct ps_channel_config *ch)
+{
+	static const struct {
+		const char *key;
+		size_t field;
+	} files[] = {
+		{ "url_file", C(url_secret) }, { "token_file", C(token) }, { "password_file", C(password) },
+		{ "topic_file", C(topic_secret) },
+	};
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		char **field = (char **)(void *)((char *)ch + files[i].field);
+		if (*field)
+			read_secret(ld, ch, files[i].key, key_line(ch, files[i].key), field, NULL);
+	}
+	if (ch->signing_key)
+		read_secret(ld, ch, "secret_file", key_line(ch, "secret_file"), &ch->signing_key, &ch->signing_key_len);
+	for (size_t i = 0; i < ch->n_secret_headers; i++) {
+		struct ps_secret_header *h = &ch->secret_headers[i];
+		char key[80];
+		snprintf(key, sizeof(key), "header_file.%s", h->name);
+		read_secret(ld, ch, key, h->line, &h->value, NULL);
+		if (h->value && has_control(h->value)) {
+			ps_cfg_report(ld, PS_DIAG_ERROR, h->line, "[channel.%s] %s: the file holds a control character",
+				      ch->name, key);
+			explicit_bzero(h->value, strlen(h->value));
+		}
+	}
+	/* Checked as the keys are, but without quoting what the files hold. */
+	if (ch->url_secret && !scheme_ok(ch, ch->url_secret))
+		ps_cfg_report(ld, PS_DIAG_ERROR, key_line(ch, "url_file"), "[channel.%s] url_file: the file holds no %s URL",
+			      ch->name, ch->type == PS_CH_EMAIL ? "smtp(s)://" : "http(s)://");
+	if (ch->topic_secret && !topic_ok(ch->topic_secret))
+		ps_cfg_report(ld, PS_DIAG_ERROR, key_line(ch, "topic_file"),
+			      "[channel.%s] topic_file: a topic is 1 to 64 letters, digits, '_' or '-'", ch->name);
+}
+
+/* argv[0] of an exec channel: there, a regular file, executable by us. */
+static void check_program(struct ps_cfg_loader *ld, const struct ps_channel_config *ch)
+{
+	struct stat st;
+	const char *prog = ch->command[0];
+	const char *why = stat(prog, &st) < 0	      ? strerror(errno)
+			  : !S_ISREG(st.st_mode)      ? "not a regular file"
+			  : access(prog, X_OK) < 0    ? strerror(errno)
+						      : NULL;
+	if (why)
+		ps_cfg_report(ld, PS_DIAG_ERROR, key_line(ch, "command"), "[channel.%s] command: %s: %s", ch->name, prog,
+			      why);
+	else if (st.st_mode & (S_IWGRP | S_IWOTH))
+		ps_cfg_report(ld, PS_DIAG_WARNING, key_line(ch, "command"),
+			      "[channel.%s] command: %s is group- or world-writable (mode %04o): whoever can write it "
+			      "runs code as pamsignal",
+			      ch->name, prog, (unsigned)(st.st_mode & 07777));
 }
 
 void ps_cfg_channels_check(struct ps_cfg_loader *ld)
@@ -393,16 +508,9 @@ void ps_cfg_channels_check(struct ps_cfg_loader *ld)
 			ps_cfg_report(ld, PS_DIAG_ERROR, ch->line, "[channel.%s] has no 'type ='", ch->name);
 			continue;
 		}
-		if (ch->url_secret)
-			read_secret(ld, ch, "url_file", &ch->url_secret, NULL);
-		if (ch->token)
-			read_secret(ld, ch, "token_file", &ch->token, NULL);
-		if (ch->signing_key)
-			read_secret(ld, ch, "secret_file", &ch->signing_key, &ch->signing_key_len);
-		if (ch->password)
-			read_secret(ld, ch, "password_file", &ch->password, NULL);
-		/* url_file counts when set: read, or already reported */
-		bool target = ch->url || key_line(ch, "url_file");
+		read_secrets(ld, ch);
+		/* A key counts when set: valid, or already reported. */
+		bool target = key_line(ch, "url") || key_line(ch, "url_file");
 		switch (ch->type) {
 		case PS_CH_TELEGRAM:
 			need(ld, ch, key_line(ch, "token_file"), "token_file");
@@ -415,25 +523,24 @@ void ps_cfg_channels_check(struct ps_cfg_loader *ld)
 			need(ld, ch, target, "url or url_file");
 			break;
 		case PS_CH_NTFY:
-			need(ld, ch, ch->topic, "topic");
+			need(ld, ch, key_line(ch, "topic") || key_line(ch, "topic_file"), "topic or topic_file");
 			break;
 		case PS_CH_EMAIL:
-			need(ld, ch, ch->url, "url (smtp://HOST:587 or smtps://HOST:465)");
+			need(ld, ch, target, "url or url_file (smtp://HOST:587 or smtps://HOST:465)");
 			need(ld, ch, ch->from, "from");
 			need(ld, ch, ch->to, "to");
 			break;
 		case PS_CH_EXEC:
-			/* Accepted by name so a configuration can be written for it, but not run yet. */
-			ps_cfg_report(ld, PS_DIAG_ERROR, key_line(ch, "type"),
-				      "[channel.%s] type exec is not implemented in this version", ch->name);
+			need(ld, ch, key_line(ch, "command"), "command");
+			if (ch->command)
+				check_program(ld, ch);
 			break;
 		default:
 			break;
 		}
-		if (ch->url && strncmp(ch->url, "https://", 8) != 0 && strncmp(ch->url, "http://", 7) != 0 &&
-		    strncmp(ch->url, "smtp://", 7) != 0 && strncmp(ch->url, "smtps://", 8) != 0)
-			ps_cfg_report(ld, PS_DIAG_ERROR, key_line(ch, "url"),
-				      "[channel.%s] url: not an http(s):// or smtp(s):// URL", ch->name);
+		if (ch->url && !scheme_ok(ch, ch->url))
+			ps_cfg_report(ld, PS_DIAG_ERROR, key_line(ch, "url"), "[channel.%s] url: not an %s URL", ch->name,
+				      ch->type == PS_CH_EMAIL ? "smtp:// or smtps://" : "http:// or https://");
 		if (ch->ca_file && ch->ca_file[0] != '/')
 			ps_cfg_report(ld, PS_DIAG_ERROR, key_line(ch, "ca_file"), "[channel.%s] ca_file: not an absolute path",
 				      ch->name);
@@ -474,6 +581,12 @@ void ps_cfg_channels_free(struct ps_config *cfg)
 			explicit_bzero(ch->signing_key, ch->signing_key_len);
 		free(ch->signing_key);
 		wipe(ch->password);
+		wipe(ch->topic_secret);
+		for (size_t k = 0; k < ch->n_secret_headers; k++) {
+			free(ch->secret_headers[k].name);
+			wipe(ch->secret_headers[k].value);
+		}
+		free(ch->secret_headers);
 	}
 	free(cfg->channels);
 	cfg->channels = NULL;

@@ -82,12 +82,16 @@ int ps_cfg_defaults(struct ps_config *cfg)
 	cfg->file = PS_SWITCH_AUTO;
 	cfg->audit = PS_SWITCH_AUTO;
 	cfg->audit_path = strdup("/var/log/audit/audit.log");
+	cfg->pam = PS_SWITCH_AUTO;
+	cfg->pam_socket = strdup("/run/pamsignal/pam.sock");
 	cfg->eventlog = true;
 	cfg->eventlog_path = strdup("/var/log/pamsignal/events.jsonl");
 	cfg->eventlog_max_size = 100ull << 20;
 	cfg->eventlog_keep = 5;
+	cfg->deadletter_max_size = 10ull << 20;
+	cfg->deadletter_keep = 3;
 	cfg->print = true;
-	if (!cfg->state_dir || !cfg->trusted_uids || !cfg->eventlog_path || !cfg->audit_path)
+	if (!cfg->state_dir || !cfg->trusted_uids || !cfg->eventlog_path || !cfg->audit_path || !cfg->pam_socket)
 		return -ENOMEM;
 	if (ps_cfg_words("/var/log/auth.log /var/log/secure", &cfg->file_paths) < 0)
 		return -ENOMEM;

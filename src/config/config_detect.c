@@ -19,23 +19,6 @@ static int bad(struct ps_cfg_loader *ld, const char *name, const char *what, con
 	return -EINVAL;
 }
 
-/* "192.0.2.0/24", "2001:db8::/32" or a single address. Host bits are cleared. */
-static bool parse_cidr(const char *w, struct ps_cidr *out)
-{
-	const char *slash = strchr(w, '/');
-	struct ps_str addr = ps_str(w, slash ? (size_t)(slash - w) : strlen(w));
-	if (ps_has_byte(addr, '%') || ps_ip_parse(addr, &out->net) < 0)
-		return false;
-	unsigned max = out->net.family == 4 ? 32 : 128;
-	uint64_t prefix = max;
-	if (slash && ps_parse_u64(ps_cstr(slash + 1), max, &prefix) < 0)
-		return false;
-	out->prefix = (unsigned)prefix;
-	for (unsigned bit = out->prefix; bit < max; bit++)
-		out->net.a[bit / 8] &= (uint8_t)~(0x80u >> (bit % 8));
-	return true;
-}
-
 int ps_cfg_set_cidrs(struct ps_cfg_loader *ld, const struct ps_cfg_key *k, const char *v)
 {
 	char **w;
@@ -46,7 +29,7 @@ int ps_cfg_set_cidrs(struct ps_cfg_loader *ld, const struct ps_cfg_key *k, const
 	if (!c)
 		r = -ENOMEM;
 	for (int i = 0; r != -ENOMEM && i < n; i++)
-		if (!parse_cidr(w[i], &c[i]))
+		if (ps_cidr_parse(ps_cstr(w[i]), &c[i]) < 0)
 			r = bad(ld, k->name, "is not an address or address/prefix", w[i]);
 	ps_cfg_strv_free(w);
 	if (r < 0) {
@@ -86,6 +69,52 @@ int ps_cfg_set_samples(struct ps_cfg_loader *ld, const struct ps_cfg_key *k, con
 	if (ps_parse_u64(ps_cstr(v), PS_ALERT_MAX_SAMPLES, &n) < 0)
 		return bad(ld, k->name, "is not a number from 0 to 8", v);
 	ld->cfg->detect.samples = (unsigned)n;
+	return 0;
+}
+
+/* ---- [rule.commands_of_interest] commands ---- */
+
+/* A MITRE ATT&CK technique id: T and four digits, optionally .NNN (a sub-technique). */
+static bool technique(struct ps_str s)
+{
+	struct ps_str digits, sub;
+	if (!ps_skip(&s, "T") || (digits = ps_take_digits(&s)).n != 4)
+		return false;
+	if (s.n == 0)
+		return true;
+	return ps_skip(&s, ".") && (sub = ps_take_digits(&s)).n == 3 && s.n == 0;
+}
+
+int ps_cfg_parse_commands(const char *v, char ***out, char *err, size_t size)
+{
+	char q[PS_CFG_QUOTE_MAX], **w;
+	int n = ps_cfg_words(v, &w);
+	if (n < 0)
+		return n;
+	for (int i = 0; i < n; i++) {
+		struct ps_str name = ps_cstr(w[i]), ids = PS_STR_NULL, id;
+		ps_split(name, ":", &name, &ids);
+		bool ok = name.n > 0 && name.n < 32;
+		for (size_t j = 0; ok && j < name.n; j++) {
+			char c = name.p[j];
+			ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || strchr("._+-", c);
+		}
+		for (unsigned k = 0; ok && ps_set(ids); k++) {
+			if (!ps_split(ids, ",", &id, &ids)) {
+				id = ids;
+				ids = PS_STR_NULL;
+			}
+			ok = k < 2 && technique(id);
+		}
+		if (!ok) {
+			snprintf(err, size, "'%s' is not NAME or NAME:TECHNIQUE[,TECHNIQUE] (a program's base name; "
+					    "MITRE ids such as T1046 or T1059.004, two at most)",
+				 ps_cfg_quote(q, w[i], strlen(w[i])));
+			ps_cfg_strv_free(w);
+			return -EINVAL;
+		}
+	}
+	*out = w;
 	return 0;
 }
 
@@ -183,6 +212,7 @@ static const struct {
 	{ PS_RULE_ACCOUNT_CHANGE, PS_SEVERITY_MEDIUM, 1, 10 * MIN, HOUR },
 	{ PS_RULE_SCANNER, PS_SEVERITY_LOW, 5, 10 * MIN, HOUR },
 	{ PS_RULE_BLIND_SPOT, PS_SEVERITY_HIGH, 1, HOUR, HOUR },
+	{ PS_RULE_COMMANDS_OF_INTEREST, PS_SEVERITY_MEDIUM, 1, HOUR, HOUR },
 };
 
 int ps_cfg_detect_defaults(struct ps_detect_config *d)
@@ -205,6 +235,9 @@ int ps_cfg_detect_defaults(struct ps_detect_config *d)
 	d->new_source_per_user = 16;
 	d->new_source_first_login = false;
 	d->timezone = NULL;
+	d->coi_commands = NULL;
+	d->coi_download_to_shell = true;
+	d->coi_history_clearing = true;
 	return ps_cfg_parse_schedule("Mon-Fri 07:00-20:00", d->week, err, sizeof(err));
 }
 
@@ -212,5 +245,6 @@ void ps_cfg_detect_free(struct ps_detect_config *d)
 {
 	free(d->allow_cidrs);
 	ps_cfg_strv_free(d->allow_users);
+	ps_cfg_strv_free(d->coi_commands);
 	free(d->timezone);
 }

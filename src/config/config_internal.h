@@ -23,6 +23,7 @@ enum ps_cfg_section {
 	PS_SEC_PROGRAMS,
 	PS_SEC_FILE,
 	PS_SEC_AUDIT,
+	PS_SEC_PAM,
 	PS_SEC_EVENTLOG,
 	PS_SEC_STDOUT,
 	PS_SEC_DETECT,
@@ -31,7 +32,7 @@ enum ps_cfg_section {
 };
 
 /* Keys a [rule.NAME] section may hold (config_rules.c has the table). */
-#define PS_CFG_RULE_KEYS 12
+#define PS_CFG_RULE_KEYS 15
 
 struct ps_cfg_loader;
 
@@ -111,6 +112,12 @@ const char *ps_cfg_section_name(enum ps_cfg_section s);
  */
 int ps_cfg_words(const char *s, char ***out);
 void ps_cfg_strv_free(char **v);
+/*
+ * Split an exec channel's command line (config_argv.c has the quoting
+ * rules) into a NULL-terminated argv. Returns the number of words,
+ * -EINVAL with *why saying what is wrong, or -ENOMEM.
+ */
+int ps_cfg_argv(const char *s, char ***out, const char **why);
 
 /* Suggestions: edit distance ignoring case, and whether d is close enough to
  * candidate to suggest it. */
@@ -120,6 +127,8 @@ bool ps_cfg_near(size_t d, const char *candidate);
 /* config_rules.c: [detect] values, [rule.NAME] sections, and the defaults of both. */
 int ps_cfg_set_cidrs(struct ps_cfg_loader *ld, const struct ps_cfg_key *k, const char *v);
 int ps_cfg_set_users(struct ps_cfg_loader *ld, const struct ps_cfg_key *k, const char *v);
+/* [rule.commands_of_interest] commands: NAME[:ID[,ID]] words; the error (if any) in err. */
+int ps_cfg_parse_commands(const char *v, char ***out, char *err, size_t size);
 int ps_cfg_set_samples(struct ps_cfg_loader *ld, const struct ps_cfg_key *k, const char *v);
 /* "rule.NAME" was entered (name: what follows "rule.", n bytes). */
 void ps_cfg_enter_rule(struct ps_cfg_loader *ld, const char *name, size_t n);
@@ -172,6 +181,9 @@ void ps_cfg_forwards_free(struct ps_config *cfg);
 bool ps_cfg_parse_bool(const char *v, bool *out);
 /* A byte count with an optional K, M or G suffix: 0, -ERANGE, or -EINVAL. */
 int ps_cfg_parse_size(const char *v, uint64_t *out);
+
+/* config_keys.c: after the file, read [output.eventlog] hmac_key_file's key. */
+void ps_cfg_eventlog_key(struct ps_cfg_loader *ld);
 
 /* The file-wide checks, at line 0: who could have written it, and whether
  * the secrets it holds are readable by everyone. */

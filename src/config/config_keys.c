@@ -16,6 +16,7 @@
 #include <strings.h>
 
 #include "config/config_internal.h"
+#include "util/secret.h"
 #include "util/slice.h"
 
 static const char *const section_names[PS_SEC_COUNT] = {
@@ -24,6 +25,7 @@ static const char *const section_names[PS_SEC_COUNT] = {
 	[PS_SEC_PROGRAMS] = "source.journal.programs",
 	[PS_SEC_FILE] = "source.file",
 	[PS_SEC_AUDIT] = "source.audit",
+	[PS_SEC_PAM] = "source.pam",
 	[PS_SEC_EVENTLOG] = "output.eventlog",
 	[PS_SEC_STDOUT] = "output.stdout",
 	[PS_SEC_DETECT] = "detect",
@@ -125,6 +127,27 @@ static int set_path(struct ps_cfg_loader *ld, const struct ps_cfg_key *k, const 
 {
 	if (!check_path(ld, k->name, v))
 		return -EINVAL;
+	return replace_str(FIELD(char *, ld, k), v);
+}
+
+/* A unix socket's path must fit in struct sockaddr_un. */
+static int set_socket_path(struct ps_cfg_loader *ld, const struct ps_cfg_key *k, const char *v)
+{
+	char q[PS_CFG_QUOTE_MAX];
+	if (strlen(v) > 107)
+		return bad_value(ld, k->name, "'%s' is longer than a socket path can be (107 bytes)", quote(q, v));
+	return set_path(ld, k, v);
+}
+
+/* A secret's file: absolute, or a systemd credential's name (util/secret.h). */
+static int set_secret_file(struct ps_cfg_loader *ld, const struct ps_cfg_key *k, const char *v)
+{
+	char q[PS_CFG_QUOTE_MAX];
+	for (const char *c = v; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			return bad_value(ld, k->name, "'%s' contains a tab or another control character", quote(q, v));
+	if (!*v || (v[0] != '/' && strchr(v, '/')))
+		return bad_value(ld, k->name, "'%s' is not an absolute path or a credential name", quote(q, v));
 	return replace_str(FIELD(char *, ld, k), v);
 }
 
@@ -287,16 +310,21 @@ static int set_keep(struct ps_cfg_loader *ld, const struct ps_cfg_key *k, const 
 const struct ps_cfg_key ps_cfg_keys[] = {
 	{ PS_SEC_GENERAL, "hostname", set_hostname, F(hostname), false },
 	{ PS_SEC_GENERAL, "state_dir", set_path, F(state_dir), false },
+	{ PS_SEC_GENERAL, "deadletter_max_size", set_size, F(deadletter_max_size), false },
+	{ PS_SEC_GENERAL, "deadletter_keep", set_keep, F(deadletter_keep), false },
 	{ PS_SEC_JOURNAL, "enabled", set_switch, F(journal), false },
 	{ PS_SEC_JOURNAL, "trusted_uids", set_uids, 0, false },
 	{ PS_SEC_FILE, "enabled", set_switch, F(file), false },
 	{ PS_SEC_FILE, "paths", set_paths, F(file_paths), false },
 	{ PS_SEC_AUDIT, "enabled", set_switch, F(audit), false },
 	{ PS_SEC_AUDIT, "path", set_path, F(audit_path), false },
+	{ PS_SEC_PAM, "enabled", set_switch, F(pam), false },
+	{ PS_SEC_PAM, "socket", set_socket_path, F(pam_socket), false },
 	{ PS_SEC_EVENTLOG, "enabled", set_bool, F(eventlog), false },
 	{ PS_SEC_EVENTLOG, "path", set_path, F(eventlog_path), false },
 	{ PS_SEC_EVENTLOG, "max_size", set_size, F(eventlog_max_size), false },
 	{ PS_SEC_EVENTLOG, "keep", set_keep, F(eventlog_keep), false },
+	{ PS_SEC_EVENTLOG, "hmac_key_file", set_secret_file, F(eventlog_key_file), false },
 	{ PS_SEC_STDOUT, "enabled", set_bool, F(print), false },
 	{ PS_SEC_DETECT, "max_memory", set_size, F(detect.max_memory), false },
 	{ PS_SEC_DETECT, "allowlist_cidrs", ps_cfg_set_cidrs, 0, false },
@@ -305,6 +333,27 @@ const struct ps_cfg_key ps_cfg_keys[] = {
 };
 const size_t ps_cfg_n_keys = sizeof(ps_cfg_keys) / sizeof(ps_cfg_keys[0]);
 _Static_assert(sizeof(ps_cfg_keys) / sizeof(ps_cfg_keys[0]) <= PS_CFG_MAX_KEYS, "raise PS_CFG_MAX_KEYS");
+
+void ps_cfg_eventlog_key(struct ps_cfg_loader *ld)
+{
+	struct ps_config *cfg = ld->cfg;
+	char path[4096];
+	unsigned line = 0;
+	int r;
+
+	if (!cfg->eventlog_key_file)
+		return;
+	for (size_t i = 0; i < ld->n_keys; i++)
+		if (ld->keys[i].field == offsetof(struct ps_config, eventlog_key_file))
+			line = ld->key_line[i];
+	if ((r = ps_secret_path(cfg->eventlog_key_file, path, sizeof(path))) == 0)
+		r = ps_secret_read(path, &cfg->eventlog_key, &cfg->eventlog_key_len);
+	if (r == -ENOMEM)
+		ld->oom = true;
+	else if (r < 0)
+		ps_cfg_report(ld, PS_DIAG_ERROR, line, "[output.eventlog] hmac_key_file: %s: %s",
+			      r == -ENOKEY ? cfg->eventlog_key_file : path, ps_secret_strerror(r));
+}
 
 /* Room in ld->program_line for every program plus one, new entries 0. */
 static int program_lines(struct ps_cfg_loader *ld)

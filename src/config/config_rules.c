@@ -165,6 +165,19 @@ static int set_schedule(struct ps_cfg_loader *ld, const struct rule_key *k, cons
 	return 0;
 }
 
+static int set_commands(struct ps_cfg_loader *ld, const struct rule_key *k, const char *v)
+{
+	char err[200], **list;
+	int r = ps_cfg_parse_commands(v, &list, err, sizeof(err));
+	if (r == -EINVAL)
+		return bad(ld, k->name, "%s", err);
+	if (r < 0)
+		return r;
+	ps_cfg_strv_free(ld->cfg->detect.coi_commands);
+	ld->cfg->detect.coi_commands = list;
+	return 0;
+}
+
 /* prefix6 means the same for both rules that take it; each has its own value. */
 static int set_prefix6(struct ps_cfg_loader *ld, const struct rule_key *k, const char *v)
 {
@@ -189,6 +202,9 @@ static const struct rule_key rule_keys[PS_CFG_RULE_KEYS] = {
 	{ "first_login", BIT(PS_RULE_NEW_SOURCE), set_enabled, D(new_source_first_login), 0, 0 },
 	{ "schedule", BIT(PS_RULE_OFF_HOURS), set_schedule, 0, 0, 0 },
 	{ "timezone", BIT(PS_RULE_OFF_HOURS), set_timezone, 0, 0, 0 },
+	{ "commands", BIT(PS_RULE_COMMANDS_OF_INTEREST), set_commands, 0, 0, 0 },
+	{ "download_to_shell", BIT(PS_RULE_COMMANDS_OF_INTEREST), set_enabled, D(coi_download_to_shell), 0, 0 },
+	{ "history_clearing", BIT(PS_RULE_COMMANDS_OF_INTEREST), set_enabled, D(coi_history_clearing), 0, 0 },
 };
 
 static const struct rule_key *find_key(const char *name)

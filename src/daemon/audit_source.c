@@ -89,6 +89,7 @@ int ps_audit_source_open(struct daemon *d)
 		free(a);
 		return r;
 	}
+	ps_audit_feed_set_live(a->feed, true);
 	d->audit = a;
 	ps_sources_resume_gap(d, path, resume);
 	ps_sources_watch_dir(d, path, &a->watch);

@@ -15,6 +15,7 @@
 #include "event/text.h"
 #include "source/trust.h"
 #include "util/log.h"
+#include "util/username.h"
 #include "util/timeconv.h"
 
 #define SESSIONS_MAX 4096
@@ -55,7 +56,7 @@ void ps_daemon_status(struct daemon *d, bool force)
 	if (!force && now - d->status_us < STATUS_EVERY_US)
 		return;
 	d->status_us = now;
-	char state[256], status[640], alerts[160] = "", forward[160];
+	char state[256], status[896], alerts[256] = "", pam[96] = "", forward[128];
 	if (d->stalled)
 		snprintf(state, sizeof(state), "STALLED: event log not writable, sources paused");
 	else if (d->journal_wanted && d->journal_blind)
@@ -66,17 +67,21 @@ void ps_daemon_status(struct daemon *d, bool force)
 	if (d->delivery) {
 		struct ps_delivery_counters c;
 		ps_delivery_counters(d->delivery, &c);
-		snprintf(alerts, sizeof(alerts), "; alerts: %llu sent, %llu retried, %llu dead-lettered, %llu dropped, %llu queued",
+		snprintf(alerts, sizeof(alerts),
+			 "; alerts: %llu sent, %llu retried, %llu dead-lettered (%llu expired), %llu dropped, %llu queued",
 			 (unsigned long long)c.sent, (unsigned long long)c.retried, (unsigned long long)c.dead,
-			 (unsigned long long)c.dropped, (unsigned long long)c.queued);
+			 (unsigned long long)c.expired, (unsigned long long)c.dropped, (unsigned long long)c.queued);
 	}
+	if (d->pam)
+		snprintf(pam, sizeof(pam), "; pam socket: %llu refused (not root), %llu unreadable",
+			 (unsigned long long)d->n.pam_rejected, (unsigned long long)d->n.pam_malformed);
 	ps_forwarding_status(d, forward, sizeof(forward));
 	snprintf(status, sizeof(status),
 		 "STATUS=%s; %llu entries, %llu events, %llu alerts, %llu spoofed, %llu suppressed, %llu gaps, "
-		 "%zu open sessions%s%s",
+		 "%zu open sessions%s%s%s",
 		 state, (unsigned long long)d->n.entries, (unsigned long long)d->n.events, (unsigned long long)d->n.alerts,
 		 (unsigned long long)d->n.spoofed, (unsigned long long)d->n.suppressed, (unsigned long long)d->n.gaps,
-		 ps_sessions_open(d->sessions), alerts, forward);
+		 ps_sessions_open(d->sessions), alerts, pam, forward);
 	sd_notify(0, status);
 }
 
@@ -232,16 +237,40 @@ fresh:
 	d->positions.journal_since_us = (int64_t)time(NULL) * 1000000;
 }
 
+/* The chain's head in the daemon's own log (the journal): an anchor kept
+ * apart from the event log, for pamsignal verify --anchor. */
+static void log_chain_head(struct daemon *d, const char *when)
+{
+	struct ps_chain_head h;
+	char hex[PS_CHAIN_HEX_SIZE];
+	ps_eventlog_head(d->eventlog, &h);
+	ps_log_info("event log chain %s at seq %llu, %s %s", when, (unsigned long long)h.seq, h.keyed ? "hmac" : "hash",
+		    ps_chain_format_hex(h.value, hex));
+}
+
+static void close_sinks(struct daemon *d)
+{
+	ps_eventlog_close(d->eventlog);
+	d->eventlog = NULL;
+	ps_chain_free(d->chain);
+	d->chain = NULL;
+}
+
 static int open_sinks(struct daemon *d)
 {
 	int r;
 	if (d->cfg.eventlog) {
-		r = ps_eventlog_open(&d->eventlog, d->cfg.eventlog_path, d->cfg.eventlog_max_size, d->cfg.eventlog_keep,
-				     &d->positions.eventlog);
-		if (r < 0) {
+		if ((r = ps_chain_new(&d->chain, d->cfg.eventlog_key, d->cfg.eventlog_key_len)) < 0 ||
+		    (r = ps_eventlog_open(&d->eventlog, d->cfg.eventlog_path, d->cfg.eventlog_max_size,
+					  d->cfg.eventlog_keep, &d->positions.eventlog, d->chain)) < 0) {
 			ps_log_error("%s: %s", d->cfg.eventlog_path, strerror(-r));
+			close_sinks(d);
 			return r;
 		}
+		const char *note = ps_eventlog_note(d->eventlog);
+		if (note)
+			ps_log_warn("event log: %s", note);
+		log_chain_head(d, "opened");
 	}
 	return 0;
 }
@@ -274,7 +303,9 @@ static int on_reload(sd_event_source *s, const struct signalfd_siginfo *si, void
 	ps_sources_close(d);
 	bool new_log = d->cfg.eventlog != fresh.eventlog ||
 		       (fresh.eventlog && strcmp(d->cfg.eventlog_path, fresh.eventlog_path) != 0) ||
-		       d->cfg.eventlog_max_size != fresh.eventlog_max_size || d->cfg.eventlog_keep != fresh.eventlog_keep;
+		       d->cfg.eventlog_max_size != fresh.eventlog_max_size || d->cfg.eventlog_keep != fresh.eventlog_keep ||
+		       d->cfg.eventlog_key_len != fresh.eventlog_key_len ||
+		       (d->cfg.eventlog_key && memcmp(d->cfg.eventlog_key, fresh.eventlog_key, fresh.eventlog_key_len) != 0);
 	ps_alerts_stop(d); /* borrows d->cfg; queued alerts wait in the spools */
 	ps_forwarding_stop(d); /* the same for forwarded events */
 	ps_config_free(&d->cfg);
@@ -283,11 +314,11 @@ static int on_reload(sd_event_source *s, const struct signalfd_siginfo *si, void
 	set_hostname(d);
 	ps_alerts_start(d);
 	ps_forwarding_start(d);
-	ps_trust_forget_names();
+	ps_uid_names_forget();
 	if (new_log && d->eventlog) {
 		checkpoint_now(d); /* hands the old log's descriptors to the sync thread */
-		ps_eventlog_close(d->eventlog);
-		d->eventlog = NULL;
+		log_chain_head(d, "closed");
+		close_sinks(d);
 		d->positions.eventlog = (struct ps_eventlog_mark){ 0 };
 		if (open_sinks(d) < 0)
 			d->cfg.eventlog = false; /* reported; the terminal still gets events */
@@ -345,7 +376,8 @@ static void teardown(struct daemon *d)
 	ps_forwarding_stop(d);
 	sd_event_source_unref(d->forward_timer);
 	ps_sources_close(d);
-	ps_eventlog_close(d->eventlog);
+	ps_pam_source_close(d);
+	close_sinks(d);
 	ps_sessions_free(d->sessions);
 	ps_dedup_free(d->dedup);
 	ps_state_free(&d->positions);
@@ -401,11 +433,12 @@ int ps_daemon_run(const char *config_path)
 		teardown(d);
 		return 1;
 	}
-	if (!d->journal && d->n_tails == 0 && !d->audit)
+	if (!d->journal && d->n_tails == 0 && !d->audit && !d->pam)
 		ps_log_error("BLIND: no source can be read yet; pamsignal keeps trying and reports every retry");
 	else
-		ps_log_info("monitoring: %s%s%zu file(s)%s%s", d->journal ? "journal" : "", d->journal ? ", " : "",
-			    d->n_tails, d->audit ? ", audit " : "", d->audit ? ps_audit_source_path(d) : "");
+		ps_log_info("monitoring: %s%s%zu file(s)%s%s%s%s", d->journal ? "journal" : "", d->journal ? ", " : "",
+			    d->n_tails, d->audit ? ", audit " : "", d->audit ? ps_audit_source_path(d) : "",
+			    d->pam ? ", pam " : "", d->pam ? ps_pam_source_path(d) : "");
 	d->dirty = true;
 	step(d);
 	sd_notify(0, "READY=1");
@@ -418,6 +451,8 @@ int ps_daemon_run(const char *config_path)
 	ps_alerts_stop(d); /* and what was submitted is in the spools */
 	ps_forwarding_stop(d);
 	checkpoint_now(d);
+	if (d->eventlog)
+		log_chain_head(d, "closed");
 	int cr = ps_checkpoint_stop(d->checkpoint);
 	int dr = ps_detect_close(d);
 	if (cr < 0)

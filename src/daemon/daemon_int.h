@@ -41,6 +41,7 @@ struct tail_source {
 struct counters {
 	uint64_t entries, events, spoofed, suppressed, gaps, duplicates, folded, malformed, alerts;
 	uint64_t undeliverable; /* alerts or events delivery refused (not JSON it reads, no memory) */
+	uint64_t pam_rejected, pam_malformed; /* pam socket datagrams refused: not from root; unreadable */
 };
 
 struct daemon {
@@ -65,6 +66,7 @@ struct daemon {
 	size_t n_tails;
 
 	struct audit_source *audit;  /* NULL: not read */
+	struct pam_source *pam;      /* NULL: no pam socket */
 
 	sd_event_source *more;       /* deferred: a source had more than one batch */
 	sd_event_source *later;      /* timer: retry a flush or a checkpoint */
@@ -79,6 +81,7 @@ struct daemon {
 
 	/* sinks */
 	struct ps_eventlog *eventlog;
+	struct ps_chain *chain;      /* the event log's hashing (keyed or not) */
 	struct ps_out term;
 	char term_buf[16 * 1024];
 	bool stalled;                /* the event log cannot be written: sources wait */
@@ -128,6 +131,16 @@ void ps_audit_source_close(struct daemon *d);
 bool ps_audit_source_read(struct daemon *d);
 void ps_audit_source_save_position(struct daemon *d);
 const char *ps_audit_source_path(const struct daemon *d);
+
+/* pam_source.c: [source.pam]. Opened with the other sources, but kept
+ * across a reload that does not change it; closed at exit only. */
+int ps_pam_source_open(struct daemon *d);
+void ps_pam_source_close(struct daemon *d);
+bool ps_pam_source_read(struct daemon *d);
+const char *ps_pam_source_path(const struct daemon *d);
+/* ev came from the pam socket while a log source reports the same PAM call
+ * (pam_source.c): written to the event log, counted and shown only once. */
+bool ps_pam_echo(const struct daemon *d, const struct ps_event *ev);
 
 /* ingest.c */
 void ps_ingest_journal(struct daemon *d, const struct ps_sd_entry *e);

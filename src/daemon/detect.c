@@ -41,6 +41,10 @@ void ps_detect_event(struct daemon *d, const struct ps_event *ev)
 {
 	if (!d->detector)
 		return;
+	/* With the journal or a log file open, sshd's, sudo's and su's own
+	 * lines reach the rules: their audit (and PAM module) records only
+	 * corroborate them. Sources come and go, so this is asked each time. */
+	ps_detector_set_program_logs(d->detector, d->journal || d->n_tails > 0);
 	ps_detector_feed(d->detector, ev, on_alert, d);
 	if (!d->detect_dirty) {
 		d->detect_dirty = true;

@@ -17,15 +17,18 @@ void ps_emit(struct daemon *d, struct ps_event *ev)
 	/*
 	 * Audit events already carry their session (ses=) and are not folded
 	 * into the journal's by pid: one login then shows in both, told apart
-	 * by audit_type, until detection learns to pair them.
+	 * by audit_type; the rules count it once (detect/views.c).
 	 */
-	if (!ps_set(ev->audit_type) && !ps_session_apply(d->sessions, ev)) {
+	bool echo = ps_pam_echo(d, ev);
+	if (!ps_set(ev->audit_type) && !echo && !ps_session_apply(d->sessions, ev)) {
 		d->n.folded++;
 		return;
 	}
 	d->n.events++;
 	if (d->eventlog)
 		ps_eventlog_add(d->eventlog, ev);
+	if (echo)
+		return;
 	if (d->cfg.print && notable(ev))
 		ps_event_write_text(&d->term, ev);
 	ps_alerts_event(d, ev);

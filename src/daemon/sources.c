@@ -309,7 +309,7 @@ int ps_sources_open(struct daemon *d)
 		if ((r = tail_open(d, path, PS_SOURCE_FILE0 + (unsigned)i)) < 0 && d->cfg.file == PS_SWITCH_YES)
 			return r;
 	}
-	if ((r = ps_audit_source_open(d)) < 0)
+	if ((r = ps_audit_source_open(d)) < 0 || (r = ps_pam_source_open(d)) < 0)
 		return r;
 	if (d->journal_wanted && d->journal_blind && d->n_tails > 0)
 		ps_log_warn("reading %zu log file(s) while the journal is unreadable", d->n_tails);
@@ -376,6 +376,7 @@ bool ps_sources_read(struct daemon *d)
 		d->dirty |= r > 0;
 	}
 	more |= ps_audit_source_read(d);
+	more |= ps_pam_source_read(d);
 	return more;
 }
 

@@ -57,6 +57,13 @@ static bool take_u64(struct ps_str *line, uint64_t *v)
 	return true;
 }
 
+/* The chain's head at the mark: seq and 64 hex digits (older state files have neither). */
+static bool take_chain(struct ps_str *line, char *buf, size_t size, struct ps_chain_head *h)
+{
+	struct ps_str hex;
+	return take_u64(line, &h->seq) && ps_tsv_take(line, buf, size, &hex) && ps_chain_hex(hex, h->value);
+}
+
 static int parse_line(struct ps_state *st, struct ps_sessions *s, struct ps_str line, bool *end)
 {
 	static char buf[8192];
@@ -74,7 +81,9 @@ static int parse_line(struct ps_state *st, struct ps_sessions *s, struct ps_str 
 	}
 	if (ps_eq_lit(kind, "eventlog")) {
 		struct ps_eventlog_mark *m = &st->eventlog;
-		return take_u64(&line, &m->dev) && take_u64(&line, &m->ino) && take_u64(&line, &m->size) ? 0 : -EINVAL;
+		if (!take_u64(&line, &m->dev) || !take_u64(&line, &m->ino) || !take_u64(&line, &m->size))
+			return -EINVAL;
+		return line.n == 0 || take_chain(&line, buf, sizeof(buf), &m->chain) ? 0 : -EINVAL;
 	}
 	if (ps_eq_lit(kind, "journal")) {
 		if (!ps_tsv_take(&line, buf, sizeof(buf), &f) || f.n == 0)
@@ -137,6 +146,9 @@ void ps_state_write(struct ps_out *o, const struct ps_state *st, const struct ps
 		ps_tsv_put_i64(o, (int64_t)st->eventlog.dev);
 		ps_tsv_put_i64(o, (int64_t)st->eventlog.ino);
 		ps_tsv_put_i64(o, (int64_t)st->eventlog.size);
+		ps_tsv_put_i64(o, (int64_t)st->eventlog.chain.seq);
+		ps_out_putc(o, '\t');
+		ps_out_hex(o, st->eventlog.chain.value, PS_CHAIN_LEN);
 		ps_out_putc(o, '\n');
 	}
 	if (st->journal_cursor) {

@@ -3,7 +3,7 @@
  * event log last became durable, and the sessions still open then.
  *
  *   pamsignal-state <TAB> 1
- *   eventlog <TAB> dev <TAB> ino <TAB> size
+ *   eventlog <TAB> dev <TAB> ino <TAB> size <TAB> seq <TAB> hash   (the chain's head there)
  *   journal <TAB> cursor          (or: journal-since <TAB> realtime µs)
  *   file <TAB> path <TAB> dev <TAB> ino <TAB> offset
  *   session <TAB> ...             (correlate/session.c)

@@ -14,7 +14,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "util/argv.h"
 #include "util/ip.h"
+#include "util/username.h"
 
 /* User-space record types: libaudit.h (libaudit-dev, not needed otherwise); a stable ABI. */
 #ifndef AUDIT_USER_AUTH
@@ -98,11 +100,11 @@ static struct ps_str plain(struct ps_str raw)
 
 enum field {
 	F_PID, F_PPID, F_UID, F_AUID, F_SES, F_ACCT, F_EXE, F_COMM, F_HOSTNAME, F_ADDR, F_TERMINAL,
-	F_RES, F_SUCCESS, F_CMD, F_CWD, F_DATA, F_TTY, F_MAJOR, F_MINOR, F_ID, F_OP, F__COUNT
+	F_RES, F_SUCCESS, F_CMD, F_CWD, F_DATA, F_TTY, F_MAJOR, F_MINOR, F_ID, F_OP, F_PROCTITLE, F__COUNT
 };
 static const char *const field_names[F__COUNT] = {
 	"pid", "ppid", "uid", "auid", "ses", "acct", "exe", "comm", "hostname", "addr", "terminal",
-	"res", "success", "cmd", "cwd", "data", "tty", "major", "minor", "id", "op",
+	"res", "success", "cmd", "cwd", "data", "tty", "major", "minor", "id", "op", "proctitle",
 };
 
 struct fields {
@@ -119,12 +121,20 @@ static struct ps_str field_str(auparse_state_t *au)
 }
 
 /* An id's name, unless unset or unknown to the system that wrote it. */
-static struct ps_str id_name(auparse_state_t *au, struct ps_audit_text *t)
+static struct ps_str id_name(auparse_state_t *au, struct ps_audit_text *t, bool enriched)
 {
 	struct ps_str raw = field_str(au);
 	if (ps_eq_lit(raw, "4294967295") || ps_eq_lit(raw, "-1"))
 		return PS_STR_NULL;
-	const char *name = auparse_interpret_field(au); /* static buffer: copy */
+	const char *name;
+	if (enriched) {
+		/* log_format = ENRICHED: the writer's own names follow the record. */
+		name = auparse_interpret_field(au); /* static buffer: copy */
+	} else {
+		/* Not enriched: auparse would ask NSS each time; ask once (util/username.h). */
+		uint64_t uid;
+		name = ps_parse_u64(raw, UINT32_MAX, &uid) == 0 ? ps_uid_name((int64_t)uid) : NULL;
+	}
 	if (!name || !*name || strncmp(name, "unknown(", 8) == 0 || strcmp(name, "unset") == 0)
 		return PS_STR_NULL;
 	return put(t, name, strlen(name));
@@ -136,6 +146,9 @@ static void collect(auparse_state_t *au, struct ps_audit_text *t, struct fields 
 	memset(f, 0, sizeof(*f));
 	if (auparse_first_field(au) <= 0)
 		return;
+	/* ENRICHED records end with the writer's names (UID="root" AUID="alice"...). */
+	const char *names = auparse_get_record_interpretations(au);
+	bool enriched = names && *names;
 	do {
 		const char *name = auparse_get_field_name(au);
 		if (!name)
@@ -145,11 +158,11 @@ static void collect(auparse_state_t *au, struct ps_audit_text *t, struct fields 
 				continue;
 			f->v[i] = field_str(au);
 			if (i == F_AUID)
-				f->login_user = id_name(au, t);
+				f->login_user = id_name(au, t, enriched);
 			else if (i == F_UID)
-				f->user = id_name(au, t);
+				f->user = id_name(au, t, enriched);
 			else if (i == F_ID)
-				f->id_user = id_name(au, t);
+				f->id_user = id_name(au, t, enriched);
 			break;
 		}
 	} while (auparse_next_field(au) > 0);
@@ -353,28 +366,10 @@ static int tty_record(struct ps_audit_text *t, const struct fields *f, struct ps
 	return 1;
 }
 
-/* Shell-like quoting, so that argv stays readable and unambiguous. */
+/* Shell-like quoting, so that argv stays readable and unambiguous (util/argv.h). */
 static void put_arg(struct ps_audit_text *t, struct ps_str a, bool first)
 {
-	bool quote = a.n == 0;
-	for (size_t i = 0; i < a.n && !quote; i++) {
-		unsigned char c = (unsigned char)a.p[i];
-		quote = c <= ' ' || c == '\'' || c == '"' || c == '\\' || c == '$' || c == '`' || c == 0x7f;
-	}
-	if (!first)
-		put(t, " ", 1);
-	if (!quote) {
-		put(t, a.p, a.n);
-		return;
-	}
-	put(t, "'", 1);
-	for (size_t i = 0; i < a.n; i++) {
-		if (a.p[i] == '\'')
-			put(t, "'\\''", 4);
-		else
-			put(t, a.p + i, 1);
-	}
-	put(t, "'", 1);
+	ps_argv_put(t->buf, sizeof(t->buf), &t->len, a, first);
 }
 
 /* a<N>, or a<N>[k] (one piece of a long argument): N, and whether it is a piece. */
@@ -478,6 +473,72 @@ static int execve_event(auparse_state_t *au, struct ps_audit_text *t, struct ps_
 	return 1;
 }
 
+/* The event's time (left as it is when out of range) and node=. */
+static void stamp(auparse_state_t *au, struct ps_audit_text *t, int64_t *time_us, struct ps_str *host)
+{
+	const au_event_t *e = auparse_get_timestamp(au);
+	if (!e)
+		return;
+	/* The stamp is parsed from the record's text: any number at all. */
+	if ((uint64_t)e->sec <= (uint64_t)(INT64_MAX / 1000000 - 1) && e->milli < 1000)
+		*time_us = (int64_t)e->sec * 1000000 + (int64_t)e->milli * 1000;
+	if (e->host)
+		*host = put(t, e->host, strlen(e->host));
+}
+
+/* PROCTITLE: the first 128 bytes of argv, NUL-separated (kernel/auditsc.c audit_log_proctitle). */
+static struct ps_str proctitle(struct ps_audit_text *t, struct ps_str raw)
+{
+	size_t mark = t->len;
+	struct ps_str v = untrusted(t, raw);
+	char args[256];
+	size_t n = v.n < sizeof(args) ? v.n : sizeof(args);
+	if (!ps_set(v) || n == 0)
+		return PS_STR_NULL;
+	memcpy(args, v.p, n);
+	t->len = mark;
+	n = ps_argv_join(t->buf + mark, sizeof(t->buf) - mark, ps_str(args, n));
+	t->len += n;
+	return ps_str(t->buf + mark, n);
+}
+
+int ps_audit_proc(auparse_state_t *au, struct ps_audit_text *t, struct ps_audit_proc *p)
+{
+	struct fields f;
+	bool have = false, cut = false;
+	struct ps_str title = PS_STR_NULL;
+
+	t->len = 0;
+	*p = (struct ps_audit_proc){ .time_us = -1, .pid = -1, .ppid = -1 };
+	if (auparse_first_record(au) <= 0)
+		return 0;
+	stamp(au, t, &p->time_us, &p->host);
+	do {
+		switch (auparse_get_type(au)) {
+		case AUDIT_SYSCALL:
+			collect(au, t, &f);
+			p->pid = number(f.v[F_PID], INT32_MAX);
+			p->ppid = number(f.v[F_PPID], INT32_MAX);
+			p->comm = untrusted(t, f.v[F_COMM]);
+			p->exe = untrusted(t, f.v[F_EXE]);
+			have = true;
+			break;
+		case AUDIT_EXECVE:
+			p->cmdline = argv_of(au, t, &cut);
+			break;
+		case AUDIT_PROCTITLE:
+			collect(au, t, &f);
+			title = f.v[F_PROCTITLE];
+			break;
+		default:
+			break;
+		}
+	} while (auparse_next_record(au) > 0);
+	if (!ps_set(p->cmdline) && ps_set(title))
+		p->cmdline = proctitle(t, title);
+	return have && p->pid > 0;
+}
+
 /* ---- the event ---- */
 
 static bool has_record(auparse_state_t *au, int type)
@@ -499,14 +560,7 @@ int ps_audit_map(auparse_state_t *au, struct ps_audit_text *t, struct ps_event *
 	t->len = 0;
 	if (auparse_first_record(au) <= 0)
 		return 0;
-	const au_event_t *e = auparse_get_timestamp(au);
-	if (e) {
-		/* The stamp is parsed from the record's text: any number at all. */
-		if ((uint64_t)e->sec <= (uint64_t)(INT64_MAX / 1000000 - 1) && e->milli < 1000)
-			ev->time_us = (int64_t)e->sec * 1000000 + (int64_t)e->milli * 1000;
-		if (e->host)
-			ev->host = put(t, e->host, strlen(e->host));
-	}
+	stamp(au, t, &ev->time_us, &ev->host);
 	int type = auparse_get_type(au);
 	const char *type_name = auparse_get_type_name(au);
 	const char *text = auparse_get_record_text(au);

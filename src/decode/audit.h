@@ -74,6 +74,20 @@ struct ps_audit_text {
 int ps_audit_map(auparse_state_t *au, struct ps_audit_text *t, struct ps_event *ev);
 
 /*
+ * The process a kernel event (one with a SYSCALL record) shows: for the
+ * table of processes that attributes local failures (correlate/proctable.h).
+ * Text points into au's event and into t, which is reset first.
+ */
+struct ps_audit_proc {
+	int64_t time_us, pid, ppid;
+	struct ps_str host, comm, exe;
+	struct ps_str cmdline; /* EXECVE's arguments, else PROCTITLE's; PS_STR_NULL when neither */
+};
+
+/* Returns 1 with *p filled, or 0 (no SYSCALL record, or no pid in it). */
+int ps_audit_proc(auparse_state_t *au, struct ps_audit_text *t, struct ps_audit_proc *p);
+
+/*
  * A line with audit's framing: "[node=N ]type=T msg=audit(SEC.MS:SERIAL): ...".
  * On true, *serial is the record's serial number.
  */

@@ -30,6 +30,8 @@
 #include <string.h>
 
 #include "detect/internal.h"
+#include "util/out.h"
+#include "util/tsv.h"
 
 enum pending { NONE, ANNOUNCED, PAM_VERDICT };
 
@@ -83,7 +85,12 @@ static uint32_t sshd_attempt(struct ps_detector *d, const struct ps_event *ev, i
 	enum { ANNOUNCE, VERDICT, FAILED } what;
 	if (!ev->src_ip.family || from_pam_module(ev))
 		return 0;
-	if (ps_set(ev->method)) {
+	if (ps_det_secondary(ev)) {
+		/* No sshd log for this host (views.c): its audit records are the
+		 * attempt's. PAM's (USER_AUTH, USER_ACCT, the PAM module) is the
+		 * verdict from inside, sshd's own USER_LOGIN res=failed the last word. */
+		what = ps_eq_lit(ev->audit_type, "USER_LOGIN") ? FAILED : VERDICT;
+	} else if (ps_set(ev->method)) {
 		if (ev->reason == PS_REASON_BAD_KEY || ps_eq_lit(ev->method, "publickey") ||
 		    ps_eq_lit(ev->method, "hostbased"))
 			return 0;
@@ -129,6 +136,34 @@ static uint32_t sshd_attempt(struct ps_detector *d, const struct ps_event *ev, i
 	if (c)
 		c->pending = (uint8_t)next;
 	return n;
+}
+
+void ps_det_save_conns(struct ps_out *o, const struct ps_detector *d)
+{
+	for (const struct conn *c = ps_table_next(d->conns, NULL); c; c = ps_table_next(d->conns, c)) {
+		if (c->pending == NONE)
+			continue; /* decided: nothing to carry over */
+		ps_out_puts(o, "conn");
+		ps_det_put_hex(o, ps_table_key(d->conns, c), sizeof(struct conn_key));
+		ps_tsv_put_i64(o, ps_table_touched(d->conns, c));
+		ps_tsv_put_i64(o, c->pending);
+		ps_out_putc(o, '\n');
+	}
+}
+
+const char *ps_det_load_conn(struct ps_detector *d, struct ps_det_line *l)
+{
+	struct conn_key key;
+	int64_t touched, pending;
+	if (!ps_det_take_hex(l, &key, sizeof(key)) || !ps_det_take_i64(l, &touched) ||
+	    !ps_det_take_i64(l, &pending) || pending <= NONE || pending > PAM_VERDICT)
+		return "bad connection";
+	uint64_t h = ps_table_hash(d->conns, &key);
+	if (ps_table_find(d->conns, &key, h, touched))
+		return "duplicate connection";
+	struct conn *c = ps_table_insert(d->conns, &key, h, touched);
+	c->pending = (uint8_t)pending;
+	return NULL;
 }
 
 uint32_t ps_det_attempts(struct ps_detector *d, const struct ps_event *ev, int64_t now)

@@ -37,6 +37,14 @@ typedef int (*ps_alert_fn)(const struct ps_alert *a, void *arg);
 int ps_detector_new(const struct ps_config *cfg, struct ps_detector **out);
 void ps_detector_free(struct ps_detector *d);
 
+/*
+ * The caller feeds the programs' own log lines (journal or log files) for
+ * every host, so audit and PAM-module records of sshd, sudo, su and login
+ * only corroborate them and are not counted again (views.c). Without it,
+ * that is learnt per host from the first such log line.
+ */
+void ps_detector_set_program_logs(struct ps_detector *d, bool on);
+
 /* Examine one event. Returns 0 or the callback's first negative return. */
 int ps_detector_feed(struct ps_detector *d, const struct ps_event *ev, ps_alert_fn fn, void *arg);
 

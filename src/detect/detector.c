@@ -8,7 +8,7 @@
 
 #include "detect/internal.h"
 
-/* Sixty-fourths of max_memory for each table. They add up to 51/64: the
+/* Sixty-fourths of max_memory for each table. They add up to 52/64: the
  * rest covers the process itself, so that max_memory bounds its RSS. The
  * sample store is capped lower still (sample.h: it must stay in cache). */
 #define SAMPLES_SHARE 1
@@ -18,7 +18,7 @@ static const unsigned rule_share[PS_RULE__COUNT] = {
 	[PS_RULE_TARGETED_ACCOUNT] = 4,   [PS_RULE_SUCCESS_AFTER_FAILURES] = 6, [PS_RULE_ROOT_LOGIN] = 1,
 	[PS_RULE_NEW_SOURCE] = 3,         [PS_RULE_OFF_HOURS] = 1,          [PS_RULE_SUDO] = 1,
 	[PS_RULE_SU] = 1,                 [PS_RULE_ROOT_PRIVILEGE] = 1,     [PS_RULE_ACCOUNT_CHANGE] = 1,
-	[PS_RULE_SCANNER] = 4,            [PS_RULE_BLIND_SPOT] = 1,
+	[PS_RULE_SCANNER] = 4,            [PS_RULE_BLIND_SPOT] = 1,         [PS_RULE_COMMANDS_OF_INTEREST] = 1,
 };
 #define MIN_ENTRIES 16
 /* Expiry runs once per minute of event time, this many entries per table
@@ -59,6 +59,7 @@ static int copy_config(struct ps_detector *d, const struct ps_detect_config *cfg
 	d->cfg.allow_cidrs = NULL;
 	d->cfg.allow_users = NULL;
 	d->cfg.timezone = NULL;
+	d->cfg.coi_commands = NULL;
 	d->n_samples = cfg->samples;
 	d->n_allow_cidrs = cfg->n_allow_cidrs;
 	struct ps_cidr *cidrs = calloc(cfg->n_allow_cidrs + 1, sizeof(*cidrs));
@@ -71,13 +72,13 @@ static int copy_config(struct ps_detector *d, const struct ps_detect_config *cfg
 		return -ENOMEM;
 	if (cfg->timezone && !(d->cfg.timezone = strdup(cfg->timezone)))
 		return -ENOMEM;
-	return 0;
+	return ps_det_commands_config(d, cfg);
 }
 
 static void (*const setups[])(struct ps_detector *) = {
 	ps_det_setup_guessing, ps_det_setup_spraying, ps_det_setup_compromise, ps_det_setup_logins,
 	ps_det_setup_privilege, ps_det_setup_accounts, ps_det_setup_scanner, ps_det_setup_blindspot,
-	ps_det_setup_new_source,
+	ps_det_setup_new_source, ps_det_setup_commands,
 };
 
 int ps_detector_new(const struct ps_config *cfg, struct ps_detector **out)
@@ -137,18 +138,12 @@ void ps_detector_free(struct ps_detector *d)
 		free(*u);
 	free(d->allow_users);
 	free(d->cfg.timezone);
+	for (size_t i = 0; d->coi_ids && i < d->coi.n_tools; i++)
+		free(d->coi_ids[i]);
+	free(d->coi_ids);
+	free(d->coi_tools);
 	ps_tz_free(d->tz);
 	free(d);
-}
-
-static bool in_cidr(const struct ps_ip *ip, const struct ps_cidr *c)
-{
-	if (ip->family != c->net.family)
-		return false;
-	unsigned full = c->prefix / 8, rest = c->prefix % 8;
-	if (memcmp(ip->a, c->net.a, full) != 0)
-		return false;
-	return !rest || ((ip->a[full] ^ c->net.a[full]) & (0xff00u >> rest)) == 0;
 }
 
 /* [detect] allowlist_cidrs and allowlist_users: every rule ignores these. */
@@ -156,7 +151,7 @@ static bool allowlisted(const struct ps_detector *d, const struct ps_event *ev)
 {
 	if (ev->src_ip.family)
 		for (size_t i = 0; i < d->n_allow_cidrs; i++)
-			if (in_cidr(&ev->src_ip, &d->allow_cidrs[i]))
+			if (ps_cidr_contains(&d->allow_cidrs[i], &ev->src_ip))
 				return true;
 	if (ps_set(ev->user))
 		for (char **u = d->allow_users; *u; u++)
@@ -171,6 +166,13 @@ static void expire(struct ps_detector *d, int64_t now, size_t max)
 	for (int i = 0; i < PS_RULE__COUNT; i++)
 		if (d->rules[i].table)
 			ps_det_expire(&d->rules[i], now, max);
+}
+
+/* An sshd login is recorded by sshd (its log line, or its audit USER_LOGIN);
+ * the PAM authentication inside it is a step, not a second login. */
+static bool pam_step_of_sshd_login(const struct ps_event *ev)
+{
+	return ps_det_secondary(ev) && ps_eq_lit(ev->service, "sshd") && !ps_eq_lit(ev->audit_type, "USER_LOGIN");
 }
 
 static void begin(struct ps_detector *d, const struct ps_event *ev, ps_alert_fn fn, void *arg)
@@ -194,8 +196,10 @@ int ps_detector_feed(struct ps_detector *d, const struct ps_event *ev, ps_alert_
 	if (now > d->clock_us)
 		d->clock_us = now;
 	d->events++;
-	if (allowlisted(d, ev))
+	if (allowlisted(d, ev) || ps_det_corroborates(d, ev)) {
+		d->cur = NULL;
 		return d->fn_err;
+	}
 	uint32_t attempts;
 	switch (ev->kind) {
 	case PS_KIND_AUTH_FAILURE:
@@ -206,6 +210,8 @@ int ps_detector_feed(struct ps_detector *d, const struct ps_event *ev, ps_alert_
 		ps_det_privilege(d, ev, now, attempts);
 		break;
 	case PS_KIND_AUTH_SUCCESS:
+		if (pam_step_of_sshd_login(ev))
+			break;
 		ps_det_compromise(d, ev, now, 0);
 		ps_det_logins(d, ev, now);
 		ps_det_new_source(d, ev, now);
@@ -213,6 +219,10 @@ int ps_detector_feed(struct ps_detector *d, const struct ps_event *ev, ps_alert_
 		break;
 	case PS_KIND_COMMAND:
 		ps_det_privilege(d, ev, now, 0);
+		ps_det_commands(d, ev, now);
+		break;
+	case PS_KIND_TTY_INPUT:
+		ps_det_commands(d, ev, now);
 		break;
 	case PS_KIND_PROBE:
 		ps_det_scanner(d, ev, now);

@@ -26,6 +26,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "detect/cmdline.h"
 #include "detect/detect.h"
 #include "detect/sample.h"
 #include "detect/table.h"
@@ -127,6 +128,8 @@ struct rule_rt {
 	describe_fn describe;
 };
 
+#define PS_DET_VIEWS 1024
+
 struct ps_detector {
 	struct ps_sipkey sip;
 	struct rule_rt rules[PS_RULE__COUNT];
@@ -138,6 +141,9 @@ struct ps_detector {
 	char **allow_users;
 	struct ps_detect_config cfg; /* copy of the scalar settings (pointers cleared) */
 	struct ps_tz *tz;
+	struct ps_cmd_rules coi;    /* commands_of_interest: its list and switches */
+	struct ps_cmd_tool *coi_tools; /* a configured list (owned), or NULL: coi.tools is the built-in one */
+	char **coi_ids;             /* the technique ids coi_tools point into */
 	int64_t clock_us;           /* latest event time seen */
 	size_t memory;
 
@@ -157,6 +163,11 @@ struct ps_detector {
 	struct ip_key last_src;     /* family 0: none */
 	uint64_t last_src_hash;
 	int64_t next_expiry_us;
+	/* Hosts whose programs' own log lines have been seen (views.c): a
+	 * direct-mapped set of host hashes; a collision forgets a host. */
+	uint64_t views[PS_DET_VIEWS];
+	bool any_view;              /* some host's program logs have been seen */
+	bool program_logs;          /* the caller feeds every host's program logs */
 	ps_alert_fn fn;
 	void *fn_arg;
 	int fn_err;
@@ -215,6 +226,15 @@ size_t ps_det_conn_entry_cost(void);
 void ps_det_conns_expire(struct ps_detector *d, int64_t now, size_t max);
 int ps_det_conns_new(struct ps_detector *d, size_t cap);
 
+/* ---- views.c: one fact, several records ---- */
+
+/* An audit or PAM-module record (not a program's own log line). */
+bool ps_det_secondary(const struct ps_event *ev);
+/* ev is an audit or PAM-module record of a program whose own log line
+ * for the same fact reaches the detector: the rules leave it out. Also
+ * notes, from a program's own line, that its host's logs reach us. */
+bool ps_det_corroborates(struct ps_detector *d, const struct ps_event *ev);
+
 /* ---- the rule families: feed one event (each checks kind and fields) ---- */
 
 void ps_det_guessing(struct ps_detector *d, const struct ps_event *ev, int64_t now, uint32_t attempts);
@@ -225,6 +245,9 @@ void ps_det_privilege(struct ps_detector *d, const struct ps_event *ev, int64_t 
 void ps_det_accounts(struct ps_detector *d, const struct ps_event *ev, int64_t now);
 void ps_det_scanner(struct ps_detector *d, const struct ps_event *ev, int64_t now);
 void ps_det_blindspot(struct ps_detector *d, const struct ps_event *ev, int64_t now);
+void ps_det_commands(struct ps_detector *d, const struct ps_event *ev, int64_t now);
+/* commands_of_interest's list from the configuration (commands.c). 0 or -ENOMEM. */
+int ps_det_commands_config(struct ps_detector *d, const struct ps_detect_config *cfg);
 
 /* ---- state.c: fields of the saved state ---- */
 
@@ -245,6 +268,12 @@ void ps_det_save_history(struct ps_out *o, const struct rule_rt *r, const void *
 /* The rest of a "history" line; NULL, or what is wrong with it. */
 const char *ps_det_load_history(struct ps_detector *d, struct rule_rt *r, struct ps_det_line *l);
 
+/* sshd connections with an attempt announced but not yet decided (attempt.c):
+ * "conn" lines, so that a restart between a connection's lines does not
+ * count its attempt twice. */
+void ps_det_save_conns(struct ps_out *o, const struct ps_detector *d);
+const char *ps_det_load_conn(struct ps_detector *d, struct ps_det_line *l);
+
 /* Per rule: its table layout, MITRE ids and sentence (set up by each family). */
 void ps_det_setup_guessing(struct ps_detector *d);
 void ps_det_setup_spraying(struct ps_detector *d);
@@ -255,5 +284,6 @@ void ps_det_setup_accounts(struct ps_detector *d);
 void ps_det_setup_scanner(struct ps_detector *d);
 void ps_det_setup_blindspot(struct ps_detector *d);
 void ps_det_setup_new_source(struct ps_detector *d);
+void ps_det_setup_commands(struct ps_detector *d);
 
 #endif

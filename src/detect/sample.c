@@ -16,6 +16,7 @@ static const size_t text_fields[] = {
 	offsetof(struct ps_event, detail),      offsetof(struct ps_event, source),
 	offsetof(struct ps_event, exe),         offsetof(struct ps_event, login_user),
 	offsetof(struct ps_event, input),       offsetof(struct ps_event, audit_type),
+	offsetof(struct ps_event, cmdline),
 	offsetof(struct ps_event, file),        offsetof(struct ps_event, message),
 };
 #define N_TEXT (sizeof(text_fields) / sizeof(text_fields[0]))
@@ -25,7 +26,7 @@ static const size_t text_fields[] = {
 /* A field added to struct ps_event must be added to the copy too (a text
  * field left out would point into a record that is gone): this fails
  * until it is, and then needs the new layout's size. */
-_Static_assert(offsetof(struct ps_event, text) == 528, "struct ps_event changed: update sample.c");
+_Static_assert(offsetof(struct ps_event, text) == 552, "struct ps_event changed: update sample.c");
 #endif
 
 /* The event's other fields. */

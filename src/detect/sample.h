@@ -10,8 +10,10 @@
  * the CPU's cache: copying events into a larger one cost scan more than all
  * the rules together.
  *
- * A copy keeps every field of the event; text fields are cut to fit the
- * slot: each to PS_SAMPLE_FIELD_MAX bytes, the message to what is left.
+ * A copy keeps every field of the event but parents (an attribution
+ * chain would not fit a slot; its cmdline is kept); text fields are cut to
+ * fit the slot: each to PS_SAMPLE_FIELD_MAX bytes, the message to what is
+ * left.
  */
 #ifndef PS_DETECT_SAMPLE_H
 #define PS_DETECT_SAMPLE_H

@@ -10,6 +10,7 @@
  *         <TAB> N <TAB> HASH:SEEN_US... (the distinct set)
  *         <TAB> EXT
  *   history <TAB> KEY <TAB> PROTECTED <TAB> TOUCHED_US <TAB> N <TAB> SOURCE:LAST_US...
+ *   conn <TAB> KEY <TAB> TOUCHED_US <TAB> PENDING     an sshd connection's attempt in flight
  *   end
  *
  * KEY, EXT, HASH and SOURCE are hex of the bytes the detector keys its
@@ -115,6 +116,7 @@ int ps_detector_save(const struct ps_detector *d, FILE *f)
 		}
 	}
 	if (r == 0) {
+		ps_det_save_conns(&o, d);
 		ps_out_puts(&o, "end\n");
 		r = drain(&o, f);
 	}
@@ -251,6 +253,8 @@ static const char *load_line(struct ps_detector *d, struct ps_det_line *l, bool 
 		return ps_det_take_hex(l, &d->sip.k0, 8) && ps_det_take_hex(l, &d->sip.k1, 8) ? NULL : "bad key";
 	if (ps_eq_lit(tag, "clock"))
 		return ps_det_take_i64(l, &d->clock_us) ? NULL : "bad clock";
+	if (ps_eq_lit(tag, "conn"))
+		return ps_det_load_conn(d, l);
 	bool history = ps_eq_lit(tag, "history");
 	if (!history && !ps_eq_lit(tag, "entry"))
 		return NULL; /* a later version's addition: skipped */
@@ -274,7 +278,7 @@ static bool fresh(const struct ps_detector *d)
 	for (int i = 0; i < PS_RULE__COUNT; i++)
 		if (d->rules[i].table && ps_table_count(d->rules[i].table))
 			return false;
-	return d->events == 0;
+	return d->events == 0 && ps_table_count(d->conns) == 0;
 }
 
 int ps_detector_load(struct ps_detector *d, FILE *f, char *err, size_t err_size)
@@ -322,6 +326,7 @@ int ps_detector_load(struct ps_detector *d, FILE *f, char *err, size_t err_size)
 		for (int i = 0; i < PS_RULE__COUNT; i++)
 			if (d->rules[i].table)
 				ps_table_clear(d->rules[i].table);
+		ps_table_clear(d->conns);
 		d->sip = sip;
 		d->clock_us = 0;
 	}

@@ -58,7 +58,7 @@ static void say_n(struct ps_alert *a, const char *p, size_t n)
 	if (n > room)
 		n = room;
 	if (n == 0)
-		return; /* p may be NULL (an unset slice): memcpy must not see it */
+		return; /* p may be NULL (an unset text) */
 	memcpy(a->summary + a->summary_len, p, n);
 	a->summary_len += n;
 	a->summary[a->summary_len] = '\0';

@@ -39,7 +39,8 @@
 	X(ROOT_PRIVILEGE, "root_privilege")                             \
 	X(ACCOUNT_CHANGE, "account_change")                             \
 	X(SCANNER, "scanner")                                           \
-	X(BLIND_SPOT, "blind_spot")
+	X(BLIND_SPOT, "blind_spot")                                     \
+	X(COMMANDS_OF_INTEREST, "commands_of_interest")
 
 enum ps_rule {
 #define X(id, name) PS_RULE_##id,

@@ -101,6 +101,24 @@ enum ps_action {
 	PS_ACTION__COUNT
 };
 
+/*
+ * Attribution: the processes behind a local event, nearest first (the
+ * parent of the event's own process, then its parent...). Each comes from
+ * the audit records of its last execve, or else from /proc while it still
+ * ran (via_proc), which names it without its command line (see
+ * correlate/proctable.h).
+ */
+#define PS_PROC_DEPTH 6
+struct ps_proc_link {
+	int64_t pid;
+	struct ps_str comm, exe, cmdline;
+	bool via_proc;
+};
+struct ps_proc_chain {
+	unsigned n;
+	struct ps_proc_link v[PS_PROC_DEPTH];
+};
+
 struct ps_event {
 	int64_t time_us;        /* -1: unknown */
 	struct ps_str host;
@@ -112,6 +130,8 @@ struct ps_event {
 	int64_t pid;            /* -1: unknown */
 	int64_t ppid;           /* audit: the parent process; -1: unknown */
 	struct ps_str exe;      /* audit: the executable that acted (exe=) */
+	struct ps_str cmdline;  /* attribution: the command line of the process (pid) */
+	const struct ps_proc_chain *parents; /* attribution: its ancestors; NULL: none known */
 	int64_t sender_uid;     /* journal _UID of a spoofed entry; -1: unknown */
 	struct ps_str sender_exe; /* journal _EXE of a spoofed entry */
 	struct ps_str sender_comm; /* journal _COMM of a spoofed entry */

@@ -31,6 +31,29 @@ static void file_value(struct ps_out *o, struct ps_str file)
 	}
 }
 
+/* "parents":[{"pid":N,"comm":"...","exe":"...","cmdline":"...","via":"proc"},...] */
+static void parents_field(struct ps_out *o, bool *first, const struct ps_proc_chain *c)
+{
+	if (!c || c->n == 0)
+		return;
+	KEY(o, first, "parents");
+	ps_out_putc(o, '[');
+	for (unsigned i = 0; i < c->n && i < PS_PROC_DEPTH; i++) {
+		const struct ps_proc_link *l = &c->v[i];
+		bool f = true;
+		if (i)
+			ps_out_putc(o, ',');
+		ps_out_putc(o, '{');
+		int_field(o, &f, "pid", l->pid);
+		str_field(o, &f, "comm", l->comm);
+		str_field(o, &f, "exe", l->exe);
+		str_field(o, &f, "cmdline", l->cmdline);
+		name_field(o, &f, "via", l->via_proc ? "proc" : "audit");
+		ps_out_putc(o, '}');
+	}
+	ps_out_putc(o, ']');
+}
+
 void ps_event_write_json(struct ps_out *o, const struct ps_event *ev, unsigned flags)
 {
 	bool first = true;
@@ -49,6 +72,8 @@ void ps_event_write_json(struct ps_out *o, const struct ps_event *ev, unsigned f
 	int_field(o, &first, "pid", ev->pid);
 	int_field(o, &first, "ppid", ev->ppid);
 	str_field(o, &first, "exe", ev->exe);
+	str_field(o, &first, "cmdline", ev->cmdline);
+	parents_field(o, &first, ev->parents);
 	int_field(o, &first, "sender_uid", ev->sender_uid);
 	str_field(o, &first, "sender_exe", ev->sender_exe);
 	str_field(o, &first, "sender_comm", ev->sender_comm);

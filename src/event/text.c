@@ -51,7 +51,7 @@ static void detail(struct ps_out *o, const struct ps_event *ev)
 		{ "cwd ", ev->cwd }, { "cmd ", ev->command }, { "input ", ev->input },
 		{ "login ", ev->login_user }, { "session ", ev->session },
 		{ "group ", ev->group }, { "by ", ev->actor }, { "host ", ev->src_host },
-		{ "", ev->detail }, { "exe ", ev->sender_exe },
+		{ "", ev->detail }, { "exe ", ev->sender_exe }, { "proc ", ev->cmdline },
 	};
 	size_t budget = 80;
 	bool any = false;
@@ -68,6 +68,19 @@ static void detail(struct ps_out *o, const struct ps_event *ev)
 		ps_out_puts(o, parts[i].label);
 		size_t used = ps_out_term_str(o, parts[i].v, budget);
 		budget = used < budget ? budget - used : 0;
+		any = true;
+	}
+	for (unsigned i = 0; ev->parents && i < ev->parents->n && i < PS_PROC_DEPTH && budget > 0; i++) {
+		const struct ps_proc_link *l = &ev->parents->v[i];
+		struct ps_str name = ps_set(l->comm) ? l->comm : l->exe;
+		ps_out_puts(o, any ? " \xe2\x86\x90 " : "\xe2\x86\x90 "); /* ← */
+		size_t used = ps_out_term_str(o, name, budget);
+		budget = used < budget ? budget - used : 0;
+		if (l->pid >= 0) {
+			ps_out_putc(o, '[');
+			ps_out_u64(o, (uint64_t)l->pid);
+			ps_out_putc(o, ']');
+		}
 		any = true;
 	}
 	if (ev->duration_s >= 0) {
@@ -134,7 +147,8 @@ void ps_alert_write_text(struct ps_out *o, const struct ps_alert *a)
 		n += (size_t)snprintf(src + n, sizeof(src) - n, "/%u", a->subnet_prefix);
 	}
 	cell(o, n ? ps_str(src, n) : PS_LIT("-"), W_SOURCE);
-	ps_out_puts(o, ps_rule_name(a->rule));
+	const char *rule = ps_rule_name(a->rule);
+	ps_out_puts(o, rule ? rule : "(a rule this version does not know)");
 	ps_out_puts(o, a->update ? " (update): " : ": ");
 	ps_out_term_str(o, ps_str(a->summary, a->summary_len), 200);
 	ps_out_putc(o, '\n');

@@ -10,7 +10,9 @@
 #include <unistd.h>
 
 #include "event/json.h"
+#include "sink/chain_resume.h"
 #include "util/out.h"
+#include "util/rotate.h"
 
 struct ps_eventlog {
 	char *path;
@@ -18,10 +20,16 @@ struct ps_eventlog {
 	uint64_t dev, ino, size;
 	uint64_t max_size;
 	unsigned keep;
-	struct ps_out buf;
+	struct ps_out buf;        /* sealed records not written yet */
+	size_t *splits;           /* where in buf a new file begins, in order */
+	size_t n_splits, cap_splits;
 	int *retired;             /* rotated-away logs not yet synced, oldest first; at most keep */
 	size_t n_retired;
-	bool mid_line;            /* a failed write left part of a line in the file */
+	struct ps_chain *chain;   /* borrowed */
+	struct ps_chain_head head;    /* the last record sealed */
+	struct ps_eventlog_mark mark; /* after the last complete flush */
+	bool fresh;               /* the next record starts a new file */
+	char note[sizeof(((struct ps_chain_resume *)0)->note)];
 };
 
 static int mkdir_parents(const char *path)
@@ -111,10 +119,16 @@ static int recover(const char *path, unsigned keep, const struct ps_eventlog_mar
 	return truncate(path, 0) < 0 && errno != ENOENT ? -errno : 0;
 }
 
+static void set_mark(struct ps_eventlog *el)
+{
+	el->mark = (struct ps_eventlog_mark){ .dev = el->dev, .ino = el->ino, .size = el->size, .chain = el->head };
+}
+
 int ps_eventlog_open(struct ps_eventlog **out, const char *path, uint64_t max_size, unsigned keep,
-		     const struct ps_eventlog_mark *mark)
+		     const struct ps_eventlog_mark *mark, struct ps_chain *chain)
 {
 	struct ps_eventlog *el = calloc(1, sizeof(*el));
+	struct ps_chain_resume resume;
 	int r;
 
 	if (!el || !(el->path = strdup(path))) {
@@ -124,15 +138,25 @@ int ps_eventlog_open(struct ps_eventlog **out, const char *path, uint64_t max_si
 	el->fd = -1;
 	el->max_size = max_size;
 	el->keep = keep;
+	el->chain = chain;
 	ps_out_init_mem(&el->buf);
 	if ((r = mkdir_parents(path)) < 0 || (mark && mark->ino && (r = recover(path, keep, mark)) < 0) ||
+	    (r = ps_chain_resume(path, keep, mark ? &mark->chain : NULL, ps_chain_keyed(chain), &resume)) < 0 ||
 	    (r = open_log(el)) < 0) {
 		ps_eventlog_close(el);
 		return r;
 	}
+	el->head = resume.head;
+	el->fresh = resume.fresh;
+	memcpy(el->note, resume.note, sizeof(el->note));
+	set_mark(el);
 	*out = el;
 	return 0;
 }
+
+const char *ps_eventlog_note(const struct ps_eventlog *el) { return el->note[0] ? el->note : NULL; }
+
+void ps_eventlog_head(const struct ps_eventlog *el, struct ps_chain_head *head) { *head = el->head; }
 
 void ps_eventlog_close(struct ps_eventlog *el)
 {
@@ -144,39 +168,63 @@ void ps_eventlog_close(struct ps_eventlog *el)
 	if (el->fd >= 0)
 		close(el->fd);
 	ps_out_free(&el->buf);
+	free(el->splits);
 	free(el->path);
 	free(el);
 }
 
+/*
+ * Seal the record the writers just put at buf[start..]. Whether it opens a
+ * file (and so carries "prev") is decided now, not at the flush: the bytes
+ * ahead of it in its file are known, as the file's size plus what is
+ * waiting, or what is waiting past the last split.
+ */
+static void seal(struct ps_eventlog *el, size_t start)
+{
+	if (el->buf.error)
+		return;
+	uint64_t record = el->buf.len - start + PS_CHAIN_SUFFIX_MAX;
+	uint64_t ahead = el->n_splits ? start - el->splits[el->n_splits - 1] : el->size + start;
+	bool opens = ahead == 0;
+	if (!opens && (el->fresh || ahead + record > el->max_size)) {
+		if (el->n_splits == el->cap_splits) {
+			size_t cap = el->cap_splits ? 2 * el->cap_splits : 8;
+			size_t *splits = realloc(el->splits, cap * sizeof(*splits));
+			if (!splits) {
+				el->buf.error = -ENOMEM;
+				return;
+			}
+			el->splits = splits;
+			el->cap_splits = cap;
+		}
+		el->splits[el->n_splits++] = start;
+		opens = true;
+	}
+	if (opens)
+		el->fresh = false;
+	ps_chain_seal(el->chain, &el->head, &el->buf, start, opens);
+}
+
 void ps_eventlog_add(struct ps_eventlog *el, const struct ps_event *ev)
 {
+	size_t start = el->buf.len;
 	ps_event_write_json(&el->buf, ev, 0);
+	seal(el, start);
 }
 
 void ps_eventlog_add_alert(struct ps_eventlog *el, const struct ps_alert *a)
 {
+	size_t start = el->buf.len;
 	ps_alert_write_json(&el->buf, a);
+	seal(el, start);
 }
 
 /* path → path.1 → ... → path.keep; the oldest falls off. */
 static int rotate(struct ps_eventlog *el)
 {
-	char from[PATH_MAX], to[PATH_MAX];
-
-	if (el->keep == 0) {
-		if (unlink(el->path) < 0 && errno != ENOENT)
-			return -errno;
-	} else {
-		for (unsigned n = el->keep; n > 1; n--) {
-			rotated_name(from, sizeof(from), el->path, n - 1);
-			rotated_name(to, sizeof(to), el->path, n);
-			if (rename(from, to) < 0 && errno != ENOENT)
-				return -errno;
-		}
-		rotated_name(to, sizeof(to), el->path, 1);
-		if (rename(el->path, to) < 0)
-			return -errno;
-	}
+	int r = ps_rotate_files(el->path, el->keep);
+	if (r < 0)
+		return r;
 	/*
 	 * The old log waits for the checkpoint thread's fdatasync: never one
 	 * here, on the ingestion path. After keep more rotations its file is
@@ -200,6 +248,33 @@ static int rotate(struct ps_eventlog *el)
 	return open_log(el);
 }
 
+/*
+ * Write the first n bytes of buf and drop them from it. A write cut short
+ * by an error drops what was written and keeps the rest for the next try:
+ * the file stays a byte-exact prefix of the records, never a gap in one.
+ */
+static int write_front(struct ps_eventlog *el, size_t n)
+{
+	size_t off = 0;
+	int r = 0;
+	while (off < n) {
+		ssize_t w = write(el->fd, el->buf.buf + off, n - off);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			r = -errno;
+			break;
+		}
+		off += (size_t)w;
+	}
+	el->size += off;
+	memmove(el->buf.buf, el->buf.buf + off, el->buf.len - off);
+	el->buf.len -= off;
+	for (size_t i = 0; i < el->n_splits; i++)
+		el->splits[i] -= off;
+	return r;
+}
+
 int ps_eventlog_flush(struct ps_eventlog *el)
 {
 	int r;
@@ -210,34 +285,22 @@ int ps_eventlog_flush(struct ps_eventlog *el)
 		return el->buf.error;
 	if (el->fd < 0 && (r = open_log(el)) < 0)
 		return r;
-	if (!el->mid_line && el->size > 0 && el->size + el->buf.len > el->max_size && (r = rotate(el)) < 0)
-		return r;
-	/* A write cut short by an error keeps its tail for the next try: the
-	 * file stays a byte-exact prefix of the lines, never a gap in one. */
-	size_t off = 0;
-	while (off < el->buf.len) {
-		ssize_t w = write(el->fd, el->buf.buf + off, el->buf.len - off);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			r = -errno;
-			el->size += off;
-			memmove(el->buf.buf, el->buf.buf + off, el->buf.len - off);
-			el->buf.len -= off;
-			el->mid_line |= off > 0;
-			return r;
+	while (el->buf.len > 0) {
+		if (el->n_splits && el->splits[0] == 0) {
+			if ((r = rotate(el)) < 0)
+				return r;
+			memmove(el->splits, el->splits + 1, --el->n_splits * sizeof(*el->splits));
 		}
-		off += (size_t)w;
+		if ((r = write_front(el, el->n_splits ? el->splits[0] : el->buf.len)) < 0)
+			return r;
 	}
-	el->size += off;
-	el->mid_line = false;
-	ps_out_reset(&el->buf);
+	set_mark(el);
 	return 0;
 }
 
 void ps_eventlog_get_mark(const struct ps_eventlog *el, struct ps_eventlog_mark *m)
 {
-	*m = (struct ps_eventlog_mark){ .dev = el->dev, .ino = el->ino, .size = el->size };
+	*m = el->mark;
 }
 
 int ps_eventlog_sync_fds(struct ps_eventlog *el, int **out)

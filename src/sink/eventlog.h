@@ -10,6 +10,13 @@
  * after it (and any partial last line) are removed and then written again
  * when the sources are re-read from the same positions: every event ends
  * up in the log exactly once.
+ *
+ * Every record is sealed into the hash chain (sink/chain.h) as it is
+ * added. The chain's head is part of the mark, so the cut back and the
+ * chain agree: after a crash the chain continues from the last record the
+ * checkpoint saw, exactly where the file was cut. A record that would take
+ * its file past max_size starts the next file (which then begins with
+ * "prev"); the chain and its seq go on across the rotation.
  */
 #ifndef PS_SINK_EVENTLOG_H
 #define PS_SINK_EVENTLOG_H
@@ -20,9 +27,11 @@
 
 #include "event/alert.h"
 #include "event/event.h"
+#include "sink/chain.h"
 
 struct ps_eventlog_mark {
 	uint64_t dev, ino, size; /* ino 0: no mark */
+	struct ps_chain_head chain; /* the last record before size (seq 0: none, or not recorded) */
 };
 
 struct ps_eventlog;
@@ -30,11 +39,19 @@ struct ps_eventlog;
 /*
  * Open (creating the file and its directory) for appending. recover, if
  * not NULL and set, is the last checkpoint's mark: cut back to it as
- * described above. Returns 0 or -errno.
+ * described above. chain: the hashing (keyed or not); the log borrows it
+ * until closed. Where the chain goes on is decided here (sink/chain_resume.h);
+ * ps_eventlog_note says what was unusual about it. Returns 0 or -errno.
  */
 int ps_eventlog_open(struct ps_eventlog **el, const char *path, uint64_t max_size, unsigned keep,
-		     const struct ps_eventlog_mark *recover);
+		     const struct ps_eventlog_mark *recover, struct ps_chain *chain);
 void ps_eventlog_close(struct ps_eventlog *el);
+
+/* What opening found that an operator should hear about (records missing
+ * or changed while the daemon was stopped, a torn last line cut...), or NULL. */
+const char *ps_eventlog_note(const struct ps_eventlog *el);
+/* The chain's last record so far (written or not). */
+void ps_eventlog_head(const struct ps_eventlog *el, struct ps_chain_head *head);
 
 void ps_eventlog_add(struct ps_eventlog *el, const struct ps_event *ev);
 void ps_eventlog_add_alert(struct ps_eventlog *el, const struct ps_alert *a);
@@ -45,7 +62,8 @@ void ps_eventlog_add_alert(struct ps_eventlog *el, const struct ps_alert *a);
  */
 int ps_eventlog_flush(struct ps_eventlog *el);
 
-/* Where the log ends now (after the last flush). */
+/* Where the log ends after the last flush that wrote everything, and the
+ * chain's head there (a failed flush's partial write is past it). */
 void ps_eventlog_get_mark(const struct ps_eventlog *el, struct ps_eventlog_mark *m);
 
 /*

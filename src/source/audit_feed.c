@@ -4,7 +4,9 @@
 #include <errno.h>
 #include <stdlib.h>
 
+#include "correlate/proctable.h"
 #include "decode/audit.h"
+#include "util/timeconv.h"
 
 /* Events seen, oldest first: serial, where the first record was, and
  * whether auparse has handed the event over. Events complete out of
@@ -27,6 +29,8 @@ struct ps_audit_feed {
 	struct ps_audit_stats st;
 	struct seen ring[RING];
 	unsigned ring_start, ring_n; /* oldest entry, entries in use */
+	struct ps_proctable *procs;  /* processes the records showed, for attribution */
+	bool live;
 	struct ps_audit_text text;
 };
 
@@ -72,6 +76,18 @@ bool ps_audit_feed_oldest(const struct ps_audit_feed *f, struct ps_tail_pos *out
 	return true;
 }
 
+/* What a kernel event says about its process goes into the table (an EXECVE from the event made of it). */
+static void learn_process(struct ps_audit_feed *f, auparse_state_t *au, int mapped, const struct ps_event *ev)
+{
+	struct ps_audit_proc p;
+	if (mapped > 0 && ps_eq_lit(ev->audit_type, "EXECVE")) {
+		p = (struct ps_audit_proc){ ev->time_us, ev->pid, ev->ppid, ev->host, ev->program, ev->exe, ev->command };
+		ps_proctable_put(f->procs, &p);
+	} else if (mapped == 0 && ps_audit_proc(au, &f->text, &p) > 0) {
+		ps_proctable_put(f->procs, &p);
+	}
+}
+
 static void on_event(auparse_state_t *au, auparse_cb_event_t type, void *arg)
 {
 	struct ps_audit_feed *f = arg;
@@ -81,6 +97,7 @@ static void on_event(auparse_state_t *au, auparse_cb_event_t type, void *arg)
 		return;
 	uint64_t line = ring_done(f, auparse_get_serial(au));
 	int r = ps_audit_map(au, &f->text, &ev);
+	learn_process(f, au, r, &ev);
 	if (r == -EBADMSG) {
 		f->st.malformed++;
 		if (f->warn)
@@ -90,6 +107,7 @@ static void on_event(auparse_state_t *au, auparse_cb_event_t type, void *arg)
 	}
 	if (r <= 0)
 		return;
+	ps_proctable_attribute(f->procs, &ev, f->live, f->live ? ps_realtime_us() : -1);
 	ev.file = f->file;
 	ev.line = line;
 	f->st.events++;
@@ -104,7 +122,9 @@ int ps_audit_feed_new(struct ps_audit_feed **out, struct ps_str file, ps_event_f
 	if (!f)
 		return -ENOMEM;
 	f->au = auparse_init(AUSOURCE_FEED, NULL);
-	if (!f->au) {
+	if (!f->au || !(f->procs = ps_proctable_new())) {
+		if (f->au)
+			auparse_destroy(f->au);
 		free(f);
 		return -ENOMEM;
 	}
@@ -124,7 +144,13 @@ void ps_audit_feed_free(struct ps_audit_feed *f)
 	if (!f)
 		return;
 	auparse_destroy(f->au);
+	ps_proctable_free(f->procs);
 	free(f);
+}
+
+void ps_audit_feed_set_live(struct ps_audit_feed *f, bool live)
+{
+	f->live = live;
 }
 
 static int take_error(struct ps_audit_feed *f)

@@ -12,9 +12,13 @@
  * follower can persist a position that no event in progress lies before
  * (ps_audit_feed_oldest()).
  *
- * Memory: one auparse state and one fixed text buffer, allocated by
- * ps_audit_feed_new(); nothing per line beyond what auparse keeps for
- * events in progress.
+ * A local auth_failure (no remote host) is attributed to the process
+ * behind it and its parents (correlate/proctable.h): from the processes
+ * earlier records showed, and, when the feed is live, from /proc.
+ *
+ * Memory: one auparse state, one fixed text buffer and the bounded table
+ * of processes, allocated by ps_audit_feed_new(); nothing per line beyond
+ * what auparse keeps for events in progress.
  */
 #ifndef PS_SOURCE_AUDIT_FEED_H
 #define PS_SOURCE_AUDIT_FEED_H
@@ -38,6 +42,9 @@ struct ps_audit_feed;
 int ps_audit_feed_new(struct ps_audit_feed **f, struct ps_str file, ps_event_fn fn, ps_warn_fn warn,
 		      void *arg);
 void ps_audit_feed_free(struct ps_audit_feed *f);
+
+/* Records are read as auditd writes them (pamsignal run): attribution may also read /proc. */
+void ps_audit_feed_set_live(struct ps_audit_feed *f, bool live);
 
 /*
  * One line (without its newline) that ps_audit_line() recognised, its

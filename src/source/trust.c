@@ -1,8 +1,9 @@
 #include "source/trust.h"
 
-#include <pwd.h>
 #include <stdint.h>
 #include <string.h>
+
+#include "util/username.h"
 
 static bool uid_trusted(const struct ps_config *cfg, int64_t uid)
 {
@@ -40,38 +41,11 @@ static bool comm_listed(const struct ps_trusted_program *prog, struct ps_str com
 	return false;
 }
 
-/*
- * uid → user name, cached: a lookup can go through NSS (LDAP, sssd), which
- * must not be paid per entry. Needed only for sshd's post-auth child, once
- * per logout. Small and overwritten round-robin: a user count beyond it
- * costs lookups, not memory.
- */
-static struct uid_name {
-	int64_t uid;
-	char name[64];
-} names[32];
-static unsigned names_used, names_next;
-
-void ps_trust_forget_names(void) { names_used = names_next = 0; }
-
+/* Needed only for sshd's post-auth child, once per logout (cached: util/username.h). */
 static bool uid_is_user(int64_t uid, struct ps_str user)
 {
-	for (unsigned i = 0; i < names_used; i++)
-		if (names[i].uid == uid)
-			return ps_eq(user, ps_cstr(names[i].name));
-
-	char buf[4096];
-	struct passwd pw, *found = NULL;
-	if (uid < 0 || uid > UINT32_MAX || getpwuid_r((uid_t)uid, &pw, buf, sizeof(buf), &found) != 0 || !found ||
-	    strlen(found->pw_name) >= sizeof(names[0].name))
-		return false;
-	struct uid_name *slot = &names[names_next];
-	names_next = (names_next + 1) % (sizeof(names) / sizeof(names[0]));
-	if (names_used < sizeof(names) / sizeof(names[0]))
-		names_used++;
-	slot->uid = uid;
-	memcpy(slot->name, found->pw_name, strlen(found->pw_name) + 1); /* length checked above */
-	return ps_eq(user, ps_cstr(slot->name));
+	const char *name = ps_uid_name(uid);
+	return name && ps_eq(user, ps_cstr(name));
 }
 
 static bool is_sshd(struct ps_str id)

@@ -42,7 +42,4 @@
 /* ev: what the entry decoded into (its kind and user matter for sshd's child). */
 bool ps_trust_genuine(const struct ps_config *cfg, const struct ps_sd_entry *e, const struct ps_event *ev);
 
-/* Forget cached uid → name lookups (on reload). */
-void ps_trust_forget_names(void);
-
 #endif

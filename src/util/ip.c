@@ -141,3 +141,29 @@ size_t ps_ip_format(const struct ps_ip *ip, char buf[PS_IP_STRLEN])
 	buf[0] = '\0';
 	return 0;
 }
+
+int ps_cidr_parse(struct ps_str s, struct ps_cidr *out)
+{
+	struct ps_str addr = s, bits = PS_STR_NULL;
+	ps_split(s, "/", &addr, &bits);
+	if (ps_has_byte(addr, '%') || ps_ip_parse(addr, &out->net) < 0)
+		return -EINVAL;
+	unsigned max = out->net.family == 4 ? 32 : 128;
+	uint64_t prefix = max;
+	if (ps_set(bits) && ps_parse_u64(bits, max, &prefix) < 0)
+		return -EINVAL;
+	out->prefix = (unsigned)prefix;
+	for (unsigned bit = out->prefix; bit < max; bit++)
+		out->net.a[bit / 8] &= (uint8_t)~(0x80u >> (bit % 8));
+	return 0;
+}
+
+bool ps_cidr_contains(const struct ps_cidr *c, const struct ps_ip *ip)
+{
+	if (ip->family != c->net.family)
+		return false;
+	unsigned full = c->prefix / 8, rest = c->prefix % 8;
+	if (memcmp(ip->a, c->net.a, full) != 0)
+		return false;
+	return !rest || ((ip->a[full] ^ c->net.a[full]) & (0xff00u >> rest)) == 0;
+}

@@ -33,4 +33,19 @@ bool ps_ip_valid(struct ps_str s);
 /* Write the canonical text form into buf; returns its length. */
 size_t ps_ip_format(const struct ps_ip *ip, char buf[PS_IP_STRLEN]);
 
+/* An address block: net holds the network address (host bits zero). */
+struct ps_cidr {
+	struct ps_ip net;
+	unsigned prefix;
+};
+
+/*
+ * "192.0.2.0/24", "2001:db8::/32" or a single address (a /32 or /128).
+ * Host bits are cleared; a zone ("%eth0") is refused. Returns 0 or -EINVAL.
+ */
+int ps_cidr_parse(struct ps_str s, struct ps_cidr *out);
+
+/* Whether ip lies in c (an IPv4 address never lies in an IPv6 block). */
+bool ps_cidr_contains(const struct ps_cidr *c, const struct ps_ip *ip);
+
 #endif

@@ -140,6 +140,22 @@ void ps_out_u64_pad(struct ps_out *o, uint64_t v, unsigned width)
 
 static const char hex[] = "0123456789abcdef";
 
+void ps_out_hex(struct ps_out *o, const void *p, size_t n)
+{
+	const unsigned char *b = p;
+	char chunk[128];
+	while (n > 0) {
+		size_t k = n < sizeof(chunk) / 2 ? n : sizeof(chunk) / 2;
+		for (size_t i = 0; i < k; i++) {
+			chunk[2 * i] = hex[b[i] >> 4];
+			chunk[2 * i + 1] = hex[b[i] & 15];
+		}
+		ps_out_put(o, chunk, 2 * k); /* one copy: a record's hashes are on the write path */
+		b += k;
+		n -= k;
+	}
+}
+
 static void put_hex_byte(struct ps_out *o, const char *prefix, unsigned char c)
 {
 	ps_out_puts(o, prefix);

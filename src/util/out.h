@@ -70,6 +70,9 @@ void ps_out_i64(struct ps_out *o, int64_t v);
 /* v as exactly width digits, zero-padded (v must fit). */
 void ps_out_u64_pad(struct ps_out *o, uint64_t v, unsigned width);
 
+/* n bytes as 2n lowercase hex digits. */
+void ps_out_hex(struct ps_out *o, const void *p, size_t n);
+
 /* "00" to "99": two digits per lookup, for formatting numbers and times. */
 extern const char ps_digits2[200];
 

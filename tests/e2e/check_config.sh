@@ -85,7 +85,7 @@ sed -i '3,6d' "$TMP/rules.conf"
 "$PAMSIGNAL" check-config -c "$TMP/rules.conf" > $TMP/out 2> $TMP/err
 check "rules fixed: exit 0" test $? -eq 0
 check "summary shows detection" \
-	grep -q '^detect:  *max_memory 64M, 3 samples per alert, 13 of 14 rules on (off: sudo); allowlisted: 1 networks, 0 users$' $TMP/out
+	grep -q '^detect:  *max_memory 64M, 3 samples per alert, 14 of 15 rules on (off: sudo); allowlisted: 1 networks, 0 users$' $TMP/out
 
 # Usage errors.
 "$PAMSIGNAL" check-config -x > /dev/null 2>&1

@@ -18,9 +18,12 @@ KNOWN = {"type", "time", "host", "kind", "outcome", "reason", "service", "progra
          "method", "key", "tty", "cwd", "command", "session", "action", "group", "actor",
          "count", "ambiguous", "file", "line", "message", "ppid", "exe", "login_user",
          "login_uid", "input", "audit_type", "detail", "source", "sender_uid", "sender_exe",
-         "sender_comm", "duration_s"}
+         "sender_comm", "duration_s", "cmdline", "parents"}
+# The event log's hash chain (pamsignal-verify(8)), on every record it writes.
+CHAIN = {"seq", "hash", "hmac", "prev"}
 KINDS = {"auth_success", "auth_failure", "session_open", "session_close", "command",
-         "probe", "account_change", "tty_input"}
+         "probe", "account_change", "tty_input",
+         "spoofed_log", "source_gap", "log_suppressed", "source_status"}
 ALERT_KNOWN = {"type", "rule", "severity", "update", "time", "host", "summary", "src_ip", "subnet",
                "user", "service", "count", "window_s", "first_seen", "last_seen", "mitre", "events"}
 ALERT_REQUIRED = {"type", "rule", "severity", "summary", "count", "mitre", "events"}
@@ -63,6 +66,19 @@ def check_alert(n, a):
         check_event(n, ev)
 
 
+def strip_chain(n, rec):
+    """The chain's members, checked for shape, then left out (top level only)."""
+    if not isinstance(rec, dict) or not CHAIN & set(rec):
+        return rec
+    if not isinstance(rec.get("seq"), int) or rec["seq"] < 1:
+        fail("line %d: bad chain seq %r" % (n, rec.get("seq")))
+    for k in ("hash", "hmac", "prev"):
+        v = rec.get(k)
+        if v is not None and not (isinstance(v, str) and len(v) == 64 and all(c in "0123456789abcdef" for c in v)):
+            fail("line %d: bad chain %s %r" % (n, k, v))
+    return {k: v for k, v in rec.items() if k not in CHAIN}
+
+
 def main():
     raw = open(sys.argv[1], "rb").read()
     try:
@@ -78,6 +94,7 @@ def main():
             ev = json.loads(line)
         except ValueError as e:
             fail("line %d: not JSON: %s" % (n, e))
+        ev = strip_chain(n, ev)
         if isinstance(ev, dict) and ev.get("type") == "alert":
             check_alert(n, ev)
             continue

@@ -27,15 +27,6 @@ check() { # check DESCRIPTION COMMAND...
 	shift
 	if "$@"; then ok "$what"; else not_ok "$what"; fi
 }
-# waitfor SECONDS COMMAND...: until it succeeds (a bound for a failure, not a measure).
-waitfor() {
-	local end=$((SECONDS + $1))
-	shift
-	until "$@"; do
-		[ $SECONDS -ge $end ] && return 1
-		sleep 0.2
-	done
-}
 finish() {
 	echo "$passed passed, $failed failed"
 	[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

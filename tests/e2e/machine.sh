@@ -9,6 +9,8 @@
 #   host key and pid file; ssh_opts holds the client options for it. With
 #   NAME, sshd runs under that program name, and OpenSSH then uses the PAM
 #   service NAME (/etc/pam.d/NAME) instead of the system's sshd stack.
+# start_auditd: auditd running (started if it is not, and then stopped at
+#   exit) and auditing enabled (put back at exit); its pid in $auditd_pid.
 
 pw='Psl-Test-Pw-7'
 
@@ -60,6 +62,20 @@ CFG
 	ssh_opts=(-p $port -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR
 		-o ConnectTimeout=5 -o NumberOfPasswordPrompts=1)
 	test -s $dir/sshd.pid
+}
+
+start_auditd() {
+	if ! pgrep -x auditd > /dev/null; then
+		auditd
+		for _ in $(seq 50); do auditd_pid=$(auditctl -s | awk '$1 == "pid" {print $2}'); [ "${auditd_pid:-0}" != 0 ] && break; sleep 0.1; done
+		at_exit "kill $auditd_pid; for _ in \$(seq 50); do kill -0 $auditd_pid 2> /dev/null || break; sleep 0.1; done"
+	fi
+	auditd_pid=$(auditctl -s | awk '$1 == "pid" {print $2}')
+	local was_enabled
+	was_enabled=$(auditctl -s | awk '$1 == "enabled" {print $2}')
+	auditctl -e 1 > /dev/null
+	at_exit "auditctl -e $was_enabled > /dev/null"
+	test "${auditd_pid:-0}" != 0
 }
 
 # run_daemon CONF: pamsignal run -c CONF in the background (pid in $dpid,

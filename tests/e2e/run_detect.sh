@@ -1,7 +1,9 @@
 #!/bin/bash
 # Detection in pamsignal run, against the real sshd on loopback: alerts
 # reach the event log and the terminal as the attack happens, and a restart
-# in the middle of an attack keeps its count (STATE_DIR/detect).
+# in the middle of an attack keeps its count (STATE_DIR/detect). auditd
+# runs too, with the audit source on: each attempt is then in the journal
+# and in audit.log (USER_AUTH, USER_LOGIN), and must still count once.
 #  - three wrong passwords, SIGTERM, restart, three more: exactly one
 #    brute_force alert, raised at the fifth attempt, across the restart;
 #  - the right password from the same source: success_after_failures;
@@ -22,6 +24,8 @@ fi
 take_machine_lock
 journal_start
 check "journald is running and stores what is logged" test -n "$(journal_mark start)"
+start_auditd
+check "auditd is running" test $? -eq 0
 make_test_users
 start_test_sshd 2294
 check "sshd started" test $? -eq 0
@@ -39,6 +43,10 @@ enabled = yes
 
 [source.file]
 enabled = no
+
+[source.audit]
+enabled = yes
+path = /var/log/audit/audit.log
 
 [output.eventlog]
 path = $LOG
@@ -76,6 +84,8 @@ check "pamsignal run starts" test $? -eq 0
 wrong 3
 wait_for "three failures reach the event log" \
 	'{"kind":"auth_failure","reason":"bad_password","user":"psl_alice","src_ip":"127.0.0.1"}' --count 3
+wait_for "... and their audit records" \
+	'{"kind":"auth_failure","user":"psl_alice","src_ip":"127.0.0.1","audit_type":"USER_AUTH"}' --count 3
 check "no brute_force alert yet" test "$(grep -c '"rule":"brute_force"' $LOG)" -eq 0
 stop_daemon
 check "SIGTERM exits 0" test $? -eq 0

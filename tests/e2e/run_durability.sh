@@ -24,6 +24,8 @@
 #    the restart cuts the file holding the mark and empties the newer
 #    ones, so nothing is written twice. The crash is simulated by putting
 #    back an older state file, which is all a crash leaves behind.
+# After each part, the event log's hash chain verifies (pamsignal verify):
+# the cut back to a checkpoint keeps it whole.
 #
 # Journal entries are sent with `logger -t sshd` as root, so each becomes
 # exactly one event: spoofed_log (see run_live.sh), or auth_failure when
@@ -227,6 +229,7 @@ check "burst: each of the $N1 entries exactly once, every line JSON" exactly_onc
 stop_daemon
 check "burst: SIGTERM exits 0" test $? -eq 0
 check "burst: no gap reported" test "$(grep -c '"kind":"source_gap"' $LOG1)" -eq 0
+check "burst: the event log's chain verifies across the kills" "$PAMSIGNAL" verify $P1/log
 
 # ---- 2. the journal vacuumed while the daemon was stopped ----
 
@@ -335,6 +338,7 @@ check "rotate: each line exactly once, every line JSON" exactly_once $LOG3 $tag3
 check "rotate: no gap reported" test "$(grep -c '"kind":"source_gap"' $LOG3)" -eq 0
 stop_daemon
 check "rotate: SIGTERM exits 0" test $? -eq 0
+check "rotate: the event log's chain verifies across the kill" "$PAMSIGNAL" verify $P3/log
 
 # ---- 4. the journal and a file with the same lines ----
 
@@ -405,6 +409,7 @@ check "dedup: ...and the journal's copy is reported as spoofed_log, not dropped 
 	$WAIT $LOG4 '{"kind":"spoofed_log","sender_uid":0,"message":"'"$forged"'"}' --count 1 --exact
 stop_daemon
 check "dedup: SIGTERM exits 0" test $? -eq 0
+check "dedup: the event log's chain verifies across the kill" "$PAMSIGNAL" verify $P4/log
 
 # ---- 5. the event log rotated several times past the last checkpoint ----
 
@@ -448,6 +453,7 @@ stop_daemon
 all5 > $P5/all.jsonl
 check "logrotate: each event exactly once across $(ls $P5/log | wc -l) files ($(find $P5/log -size 0 | wc -l) emptied), every line JSON" \
 	exactly_once $P5/all.jsonl $tag5 2501
+check "logrotate: the chain verifies across the rotations and the old checkpoint" "$PAMSIGNAL" verify $P5/log
 
 echo "# $((SECONDS - started)) s"
 finish

@@ -3,15 +3,18 @@
  * -DPS_FUZZ_<NAME>: one per decoder (the input is a message from that
  * program), one per framing (the input is a line or a whole export
  * stream), "audit" (audit records through libauparse and the mapping to
- * events: a stream of lines, as in audit.log), and "scan" for the whole
+ * events: a stream of lines, as in audit.log), "pam_datagram" (the pam
+ * socket's datagrams), and "scan" for the whole
  * pipeline, detection included (every alert written, the state saved and
- * loaded back).
+ * loaded back), and "event_json" for the event log's lines as pamsignal
+ * search reads them.
  *
  * Beyond "no crash, no leak", every target checks the output contract:
  * whatever the input, JSON and terminal output are valid UTF-8 and carry
  * no raw control characters.
  */
 #include <assert.h>
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,7 +33,8 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static void check_output(const struct ps_out *o)
+/* Valid UTF-8 without raw control characters but newlines. */
+static void check_text(const struct ps_out *o)
 {
 	const unsigned char *p = (const unsigned char *)o->buf;
 	for (size_t i = 0; i < o->len;) {
@@ -41,6 +45,11 @@ static void check_output(const struct ps_out *o)
 		assert(cp != 0x7f && !(cp >= 0x80 && cp <= 0x9f));
 		i += n;
 	}
+}
+
+static void check_output(const struct ps_out *o)
+{
+	check_text(o);
 	/* One event is one line: the only newline is the last byte. */
 	if (o->len)
 		assert(memchr(o->buf, '\n', o->len) == o->buf + o->len - 1);
@@ -204,14 +213,39 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 }
 #elif defined(PS_FUZZ_ALERT_JSON)
 /*
- * The delivery input: one JSON object text. Whatever it is, the reader
- * stays in bounds, and an accepted item renders for every channel into
- * requests whose headers carry no CR, LF or other control characters.
+ * The delivery input: one JSON object text (jsonread.c), and the same
+ * bytes as a service's answer (retry.c reads a 429's Retry-After header
+ * and body). Whatever it is, the readers stay in bounds, and an accepted
+ * item, alone and merged into a digest, renders for every channel into
+ * requests whose headers carry no CR, LF or other control character and
+ * whose JSON bodies read back strictly (valid JSON and UTF-8).
  */
 #include "sink/deliver/channels.h"
+#include "sink/deliver/retry.h"
+
+static void render(const struct ps_msg *m, struct ps_channel_config *ch)
+{
+	for (int t = PS_CH_WEBHOOK; t <= PS_CH_EMAIL; t++) {
+		struct ps_request req;
+		ch->type = (enum ps_channel_type)t;
+		assert(ps_channel_request(m, 0, &req) == 0);
+		for (struct curl_slist *h = req.headers; h; h = h->next)
+			for (const char *c = h->data; *c; c++)
+				assert((unsigned char)*c >= 0x20 && *c != 0x7f);
+		if (t != PS_CH_NTFY && t != PS_CH_EMAIL) {
+			struct ps_jobject o = { 0 };
+			assert(ps_jobject_read(&o, req.body.buf, req.body.len) == 0);
+			ps_jobject_free(&o);
+		}
+		ps_request_free(&req);
+	}
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	int64_t wait = ps_retry_after_us(ps_str((const char *)data, size < 64 ? size : 64),
+					 ps_str((const char *)data, size), 1700000000);
+	assert(wait >= -1 && wait <= PS_RETRY_AFTER_MAX_US);
 	struct ps_item a;
 	if (ps_item_parse(&a, (const char *)data, size) < 0)
 		return 0;
@@ -220,16 +254,140 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 					.topic = "t", .from = "a@example.org", .to = to, .signing_key = "k",
 					.signing_key_len = 1 };
 	struct ps_msg m = { .ch = &ch, .alert = &a, .id = a.id, .severity = a.severity };
-	for (int t = PS_CH_WEBHOOK; t <= PS_CH_EMAIL; t++) {
-		struct ps_request req;
-		ch.type = (enum ps_channel_type)t;
-		assert(ps_channel_request(&m, 0, &req) == 0);
-		for (struct curl_slist *h = req.headers; h; h = h->next)
-			for (const char *c = h->data; *c; c++)
-				assert((unsigned char)*c >= 0x20 && *c != 0x7f);
-		ps_request_free(&req);
-	}
+	render(&m, &ch);
+	struct ps_digest d;
+	ps_digest_init(&d);
+	ps_digest_add(&d, &a, 1);
+	ps_digest_add(&d, &a, 400000000);
+	struct ps_msg dm = { .ch = &ch, .digest = &d, .id = "dg2", .severity = d.severity };
+	render(&dm, &ch);
+	/* A template with every kind of placeholder. */
+	ch.template = "{user} {{x}} {src_ip} {severity} {id} {count} {nothing}";
+	ch.title = "{user}@{host}";
+	render(&m, &ch);
 	ps_item_free(&a);
+	return 0;
+}
+#elif defined(PS_FUZZ_PAM_DATAGRAM)
+/*
+ * One datagram on the pam socket (pam/wire.h), as root would send it:
+ * decoded or refused, in bounds, and every text field a slice of the
+ * datagram itself.
+ */
+#include "decode/pam_datagram.h"
+
+static void inside(struct ps_str s, const char *d, size_t size)
+{
+	if (ps_set(s))
+		assert(s.p >= d && s.n <= size && (size_t)(s.p - d) <= size - s.n);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct ps_event ev;
+	char *d = malloc(size ? size : 1);
+	memcpy(d, data, size);
+	if (ps_decode_pam_datagram(ps_str(d, size), &ev) > 0) {
+		inside(ev.service, d, size);
+		inside(ev.user, d, size);
+		inside(ev.target_user, d, size);
+		inside(ev.src_host, d, size);
+		inside(ev.tty, d, size);
+		write_checked(&ev);
+	}
+	free(d);
+	return 0;
+}
+#elif defined(PS_FUZZ_EVENT_JSON)
+/*
+ * An event log line as pamsignal search reads it. Whatever it is, the
+ * reader stays in bounds, what it accepts renders as valid output, and an
+ * accepted event (of a kind this version knows) written out and read again
+ * is written the same: reading loses nothing the writer wrote.
+ */
+#include "event/json_read.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static struct ps_event_line l, again;
+	const char *why;
+	char *line = malloc(size ? size : 1);
+	memcpy(line, data, size);
+	int r = ps_event_line_read(&l, ps_str(line, size), &why);
+	if (r == PS_LINE_EVENT) {
+		struct ps_out a, b;
+		write_checked(&l.ev);
+		if (l.ev.kind == PS_KIND_NONE) { /* a kind this version does not know: not written, so not read again */
+			free(line);
+			return 0;
+		}
+		ps_out_init_mem(&a);
+		ps_out_init_mem(&b);
+		ps_event_write_json(&a, &l.ev, 0);
+		assert(ps_event_line_read(&again, ps_str(a.buf, a.len - 1), &why) == PS_LINE_EVENT);
+		ps_event_write_json(&b, &again.ev, 0);
+		assert(a.len == b.len && memcmp(a.buf, b.buf, a.len) == 0);
+		ps_out_free(&a);
+		ps_out_free(&b);
+	} else if (r == PS_LINE_ALERT) {
+		struct ps_out o;
+		ps_out_init_mem(&o);
+		ps_alert_write_text(&o, &l.alert);
+		check_output(&o);
+		ps_out_free(&o);
+	}
+	free(line);
+	return 0;
+}
+#elif defined(PS_FUZZ_VERIFY)
+/*
+ * pamsignal verify's checker on files an attacker wrote. The first byte
+ * picks a key (or none) and an anchor; the rest is up to 8 files split at
+ * NUL bytes, each fed in pieces of odd sizes. Whatever the bytes, the
+ * report is text a terminal can show (file names and lines are never
+ * echoed raw), and a report without problems says "intact".
+ */
+#include "sink/chain_verify.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static const size_t pieces[] = { 1, 7, 64, 4096 };
+	struct ps_verify *v;
+	struct ps_str key = PS_LIT("fuzz-key");
+	if (size == 0)
+		return 0;
+	uint8_t opt = data[0];
+	assert(ps_verify_new(&v, &key, opt & 1) == 0);
+	if (opt & 2) {
+		unsigned char value[PS_CHAIN_LEN] = { opt };
+		assert(ps_verify_anchor(v, (opt >> 2) + 1, value, "an \x1b[31manchor") == 0);
+	}
+	const char *p = (const char *)data + 1, *end = (const char *)data + size;
+	int r = 0;
+	for (unsigned file = 0; p <= end && file < 8 && r == 0; file++) {
+		const char *nul = memchr(p, '\0', (size_t)(end - p));
+		const char *stop = nul ? nul : end;
+		assert(ps_verify_file(v, file % 2 ? "f\x1b]0;x\x07" : "f") == 0);
+		for (size_t i = 0; p < stop && r == 0; i++) {
+			size_t n = pieces[(i + file) % 4] < (size_t)(stop - p) ? pieces[(i + file) % 4] : (size_t)(stop - p);
+			r = ps_verify_feed(v, p, n);
+			p += n;
+		}
+		if (r == 0)
+			r = ps_verify_feed_end(v);
+		assert(r == 0 || r == -ENOKEY);
+		p = stop + 1;
+	}
+	if (r == 0)
+		ps_verify_end(v);
+	struct ps_out o;
+	ps_out_init_mem(&o);
+	ps_verify_print(v, &o);
+	check_text(&o);
+	ps_out_putc(&o, '\0');
+	assert(r != 0 || (ps_verify_problems(v) == 0) == (strstr(o.buf, "\nintact: ") || !strncmp(o.buf, "intact: ", 8)));
+	ps_out_free(&o);
+	ps_verify_free(v);
 	return 0;
 }
 #elif defined(PS_FUZZ_FORWARD)
@@ -262,7 +420,7 @@ static void check_message(const struct ps_out *o, enum ps_fwd_format f, size_t m
 	/* "<PRI>1 TS HOST APP PID MSGID SD " then the payload: SD is "-" here. */
 	const char *json = memchr(o->buf, '{', o->len);
 	assert(json);
-	struct ps_jobject obj;
+	struct ps_jobject obj = { 0 };
 	assert(ps_jobject_read(&obj, json, o->len - (size_t)(json - o->buf)) == 0);
 	ps_jobject_free(&obj);
 }

@@ -86,6 +86,92 @@ def export_entry(fields):
     return out + b"\n"
 
 
+def pam_datagram(hook, result, fields, version=1, pid=4242, time_us=1798675200123456, truncated=0):
+    """A pam socket datagram (src/pam/wire.h): header, then tag, 2-byte length, text."""
+    out = b"PSpm" + bytes([version, hook, result, truncated]) + struct.pack(">Iq", pid, time_us)
+    for tag, text in fields:
+        out += bytes([tag]) + struct.pack(">H", len(text)) + text
+    return out
+
+
+def pam_datagram_seeds():
+    svc, user, ruser, rhost, tty = 1, 2, 3, 4, 5
+    ssh = [(svc, b"sshd"), (user, b"alice"), (rhost, b"203.0.113.9"), (tty, b"ssh")]
+    for hook, result in ((1, 2), (1, 1), (2, 2), (2, 1), (3, 0), (4, 0)):
+        put("pam_datagram", pam_datagram(hook, result, ssh))
+    put("pam_datagram", pam_datagram(1, 2, [(svc, b"su"), (user, b"root"), (ruser, b"alice"), (tty, b"/dev/pts/1")]))
+    put("pam_datagram", pam_datagram(3, 0, [(svc, b"login"), (user, b"bob"), (rhost, b"2001:db8::1"),
+                                            (tty, b"tty1")]))
+    put("pam_datagram", pam_datagram(3, 0, [(rhost, b"gw.example.org")]))
+    put("pam_datagram", pam_datagram(1, 2, [(user, b"x\n{\"kind\":\"auth_success\"}\x1b[31m\xff\xfe")]))
+    put("pam_datagram", pam_datagram(1, 2, [(svc, b"sshd"), (user, b"a" * 512)], truncated=2))
+    put("pam_datagram", pam_datagram(1, 2, ssh, version=2))
+    put("pam_datagram", pam_datagram(1, 2, [(svc, b"sshd"), (svc, b"sshd")]))
+
+
+def alert_json_seeds():
+    """Delivery input (alerts and events as JSON, hostile names for every
+    channel's syntax) and services' answers (Retry-After header, 429 bodies)."""
+    hostile = [
+        r"x\n<b>&\"@everyone <!channel> *_`|\u001b[31m\u202e\ud800",
+        "*b* _i_ ~s~ `c` ||x|| [l](https://evil.example) <https://evil.example|bank> # h > q - l "
+        "{{DATE(2017-02-14T06:00:00Z, SHORT)}} @boss #tag /start",
+        r"a\r\nBcc: evil@example.org\r\n=?UTF-8?B?QQ==?=",
+        "&" * 160,
+        "\u0416" * 80,
+    ]
+    for u in hostile:
+        yield ('{"type":"event","time":"2026-11-21T19:50:23.000000Z","host":"web1","kind":"auth_success",'
+               '"service":"sshd","user":"%s","src_ip":"203.0.113.7","method":"password","key":"SHA256:x"}'
+               % u).encode()
+        yield ('{"type":"alert","id":"a-1","rule":"brute_force","severity":"high","time":"2026-11-21T19:50:23Z",'
+               '"host":"web1","summary":"%s","src_ip":"203.0.113.7","user":"%s","count":40,"window_s":300,'
+               '"mitre":["T1110.001"],"events":[{"type":"event","kind":"auth_failure","n":[1,2.5e3,null,true]}]}'
+               % (u, u)).encode()
+    yield (b'{"type":"alert","id":"a-1","rule":"ssh_bruteforce","severity":"high","time":"2026-11-21T19:50:23Z",'
+           b'"host":"web1","summary":"40 failed logins","src_ip":"203.0.113.7","user":"x\\n<b>","count":40,'
+           b'"window_s":300,"mitre":["T1110.001"],"events":[{"type":"event","kind":"auth_failure"}]}')
+    yield (b'{"type":"event","time":"2026-11-21T19:50:23.000000Z","host":"web1","kind":"auth_success",'
+           b'"service":"sshd","user":"\\u001b[31m\\ud800<!channel>","src_ip":"203.0.113.7","method":"password"}\n')
+    yield b'{"type":"event","kind":"auth_failure","user":"caf\\u00e9 \\u202e","detail":"x"}'
+    yield b'{"type":"alert","severity":"bogus","id":"not safe id!","rule":"' + b"r" * 200 + b'"}'
+    yield b'{"ok":false,"error_code":429,"description":"Too Many Requests: retry after 3","parameters":{"retry_after":3}}'
+    yield b'{"message":"You are being rate limited.","retry_after":0.25,"global":false}'
+    yield b"Sun, 06 Nov 1994 08:49:37 GMT"
+    yield b"120"
+
+
+def chained(n, key=None, split=6):
+    """n records chained as pamsignal writes them (sink/chain.h), a new file at split."""
+    import hmac
+    prev, out = bytes(32), []
+    for i in range(1, n + 1):
+        body = b'{"type":"event","kind":"auth_failure","user":"u%d","seq":%d' % (i, i)
+        if i == 1 or i == split + 1:
+            body += b',"prev":"' + prev.hex().encode() + b'"'
+        if key:
+            prev = hmac.new(key, prev + body, "sha256").digest()
+        else:
+            prev = hashlib.sha256(prev + body).digest()
+        out.append(body + b',"' + (b"hmac" if key else b"hash") + b'":"' + prev.hex().encode() + b'"}\n')
+    return out
+
+
+def verify_seeds():
+    """The verify target: option byte (1: key "fuzz-key", 2: an anchor), then files split at NUL."""
+    plain, keyed = chained(12), chained(12, b"fuzz-key")
+    files = lambda lines: b"".join(lines[:6]) + b"\0" + b"".join(lines[6:])
+    put("verify", b"\0" + files(plain))
+    put("verify", b"\1" + files(keyed))
+    put("verify", b"\0" + files(keyed))           # keyed, no key
+    put("verify", b"\3" + files(plain))           # a key, an anchor
+    put("verify", b"\0" + files(plain[:4] + plain[5:]))            # deleted
+    put("verify", b"\0" + files(plain[:4] + [plain[5], plain[4]] + plain[6:]))  # reordered
+    put("verify", b"\0" + b"".join(plain[6:]) + b"\0" + b"".join(plain[:6]))    # swapped files
+    put("verify", b"\0" + files(plain[:3] + [plain[3].replace(b"u4", b"u5")] + plain[4:]))  # edited
+    put("verify", b"\0" + files(plain)[:-40])     # truncated mid-line
+
+
 def main():
     for t in os.listdir(CORPUS) if os.path.isdir(CORPUS) else []:
         for f in os.listdir(os.path.join(CORPUS, t)):
@@ -112,6 +198,8 @@ def main():
         elif line[:4].isdigit():
             put("syslog", line)
     put("journal_export", export)
+    for seed in alert_json_seeds():
+        put("alert_json", seed)
     put("journal_export", export_entry([(b"MESSAGE", b"Invalid user a\nb from 192.0.2.1 port 1"),
                                         (b"SYSLOG_IDENTIFIER", b"sshd")]))
     blocks = list(audit_blocks())
@@ -125,6 +213,28 @@ def main():
     for name in sorted(os.listdir(DETECT)):
         if name.endswith(".txt"):
             put("scan", b"\n".join(inputs(DETECT, name)) + b"\n")
+    pam_datagram_seeds()
+    for line in event_lines():
+        put("event_json", line)
+    verify_seeds()
+
+
+def event_lines():
+    """Event log lines: every decoder case's expected event as the log has it, and a few more."""
+    for name in sorted(os.listdir(DATA)):
+        if not name.endswith(".txt"):
+            continue
+        for line in open(os.path.join(DATA, name), encoding="utf-8"):
+            if line.startswith("> {"):
+                yield b'{"type":"event",' + line[3:].rstrip("\n").encode("utf-8")
+    yield (b'{"type":"event","time":"2026-11-23T10:32:16.000000Z","host":"web1","kind":"auth_failure",'
+           b'"outcome":"failure","reason":"bad_credential","pid":4242,"ppid":4200,"exe":"/usr/bin/su",'
+           b'"cmdline":"su -c true root","parents":[{"pid":4200,"comm":"bash","exe":"/usr/bin/bash",'
+           b'"cmdline":"-bash","via":"audit"},{"pid":4100,"comm":"sshd","exe":"/usr/sbin/sshd","via":"proc"}],'
+           b'"user":"alice","target_user":"root","seq":7,"hash":"00ff"}')
+    yield (b'{"type":"alert","rule":"brute_force","severity":"high","time":"2026-11-21T19:50:23.000000Z",'
+           b'"host":"web1","summary":"5 failed logins","src_ip":"203.0.113.9","subnet":"203.0.113.0/24",'
+           b'"user":"root","count":5,"mitre":["T1110.001"],"events":[]}')
 
 
 main()

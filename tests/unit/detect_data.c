@@ -5,7 +5,10 @@
  *
  *   = TITLE              a new scenario: a fresh detector
  *   config LINE          a line of pamsignal.conf for it (before its first input)
- *   < LINE               a log line, exactly as a log holds it
+ *   < LINE               a log line, exactly as a log holds it; audit records
+ *                        (type=...) are grouped into events by libauparse, and
+ *                        the event of consecutive records counts at the next
+ *                        line that is not one (as after EOE in audit.log)
  *   <x LINE              the same with \xNN and \\ escapes
  *   repeat N LINE        LINE N times; {i} is 1..N, {x} i in hex, {hi} and
  *                        {lo} the high and low 16 bits of i in hex
@@ -21,6 +24,8 @@
  *   flush                end of input: final updates
  *   tick TIME            let time pass (RFC 3339) without events
  *   restart              save the state, start a new detector, load it
+ *   program_logs         the caller feeds every host's program logs
+ *                        (ps_detector_set_program_logs), kept across restart
  *   evicted              some table must have evicted an entry by now
  *   maxrss MB            the process's peak RSS must be below MB (skipped
  *                        under sanitizers, which inflate it)
@@ -44,9 +49,11 @@
 
 #include "config/config.h"
 #include "decode/decode.h"
+#include "decode/audit.h"
 #include "decode/frame.h"
 #include "detect/detect.h"
 #include "event/json.h"
+#include "source/audit_feed.h"
 #include "util/timeconv.h"
 #include "unescape.h"
 
@@ -57,6 +64,8 @@ struct run {
 	unsigned lineno, failures;
 	bool regen;
 	struct ps_frame_ctx frame;
+	struct ps_audit_feed *audit; /* audit records of the scenario */
+	bool program_logs;
 	char config[4096];
 	size_t config_len;
 	struct ps_detector *det;
@@ -206,6 +215,7 @@ static struct ps_detector *new_detector(struct run *r)
 	struct ps_detector *d;
 	assert_int_equal(ps_detector_new(&cfg, &d), 0);
 	ps_config_free(&cfg);
+	ps_detector_set_program_logs(d, r->program_logs);
 	return d;
 }
 
@@ -216,10 +226,34 @@ static struct ps_detector *detector(struct run *r)
 	return r->det;
 }
 
+static int audit_event(const struct ps_event *ev_in, void *arg)
+{
+	struct run *r = arg;
+	struct ps_event ev = *ev_in;
+	ev.file = PS_LIT("test.log");
+	ps_detector_feed(detector(r), &ev, on_alert, r);
+	return 0;
+}
+
+/* The records fed so far make their events. */
+static void audit_flush(struct run *r)
+{
+	if (r->audit)
+		ps_audit_feed_flush(r->audit);
+}
+
 static void feed(struct run *r, struct ps_str line)
 {
 	struct ps_record rec;
 	struct ps_event ev;
+	uint64_t serial;
+	if (ps_audit_line(line, &serial)) {
+		if (!r->audit)
+			assert_int_equal(ps_audit_feed_new(&r->audit, PS_LIT("test.log"), audit_event, NULL, r), 0);
+		ps_audit_feed_line(r->audit, line, r->lineno, NULL);
+		return;
+	}
+	audit_flush(r);
 	assert_true(ps_frame_line(&r->frame, line, &rec) >= 0);
 	if (ps_decode(&rec, &ev) <= 0)
 		return;
@@ -410,16 +444,22 @@ static void expect(struct run *r, const char *want)
 
 static void end_scenario(struct run *r)
 {
+	audit_flush(r);
 	settle(r);
+	ps_audit_feed_free(r->audit);
+	r->audit = NULL;
 	ps_detector_free(r->det);
 	r->det = NULL;
 	r->config_len = 0;
+	r->program_logs = false;
 	ps_frame_ctx_free(&r->frame);
 	ps_frame_ctx_init(&r->frame, 1798675200); /* 2026-12-31T00:00:00Z */
 }
 
 static void directive(struct run *r, char *line, size_t n)
 {
+	if (line[0] != '<')
+		audit_flush(r);
 	if (line[0] == '>') {
 		expect(r, line + 1);
 		return;
@@ -452,6 +492,9 @@ static void directive(struct run *r, char *line, size_t n)
 		ps_detector_tick(detector(r), us, on_alert, r);
 	} else if (strcmp(line, "restart") == 0) {
 		restart(r);
+	} else if (strcmp(line, "program_logs") == 0) {
+		r->program_logs = true;
+		ps_detector_set_program_logs(detector(r), true);
 	} else if (strcmp(line, "evicted") == 0) {
 		struct ps_detector_stats st;
 		ps_detector_stats(detector(r), &st);
@@ -494,6 +537,8 @@ static void run_file(void **state)
 		if (r->regen) {
 			if (line[0] == '>')
 				continue;
+			if (!comment && line[0] != '<')
+				audit_flush(r); /* the audit records before this line make their event */
 			if (!comment)
 				settle(r); /* what the previous line raised, before this one */
 			printf("%s\n", line);

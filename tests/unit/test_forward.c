@@ -124,7 +124,7 @@ static void test_escape(void **state)
 	ps_out_reset(&o);
 	ps_fwd_json_raw(&o, ps_cstr("{\"a\":[1,\n\t2],\"b\":\"x\x7f\xc2\x85\xe2\x80\xae\xc3\xa9\"}"));
 	assert_string_equal(text(&o), "{\"a\":[1,  2],\"b\":\"x\\u007f\\u0085\\u202e\xc3\xa9\"}");
-	struct ps_jobject j;
+	struct ps_jobject j = { 0 };
 	assert_int_equal(ps_jobject_read(&j, o.buf, o.len), 0);
 	assert_true(ps_eq_lit(ps_jobject_get(&j, "b", PS_J_STRING), "x\x7f\xc2\x85\xe2\x80\xae\xc3\xa9"));
 	ps_jobject_free(&j);
@@ -171,7 +171,7 @@ static void test_jw(void **state)
 /* A JSON output reads back strictly, and the hostile name is intact. */
 static struct ps_jobject read_json(struct ps_out *o)
 {
-	struct ps_jobject j;
+	struct ps_jobject j = { 0 };
 	assert_int_equal(ps_jobject_read(&j, o->buf, o->len), 0);
 	return j;
 }
@@ -312,7 +312,7 @@ static void test_ecs(void **state)
 {
 	(void)state;
 	struct ps_out o;
-	struct ps_jobject j, e, s, g, u;
+	struct ps_jobject j = { 0 }, e = { 0 }, s = { 0 }, g = { 0 }, u = { 0 };
 	ps_out_init_mem(&o);
 	format(&o, event_json, PS_FWD_ECS, SIZE_MAX, false);
 	j = read_json(&o);
@@ -346,7 +346,7 @@ static void test_ocsf(void **state)
 {
 	(void)state;
 	struct ps_out o;
-	struct ps_jobject j, s, u;
+	struct ps_jobject j = { 0 }, s = { 0 }, u = { 0 };
 	ps_out_init_mem(&o);
 	format(&o, event_json, PS_FWD_OCSF, SIZE_MAX, false);
 	j = read_json(&o);

@@ -315,7 +315,9 @@ static void test_eventlog_recovery_and_rotation(void **state)
 
 	struct ps_eventlog *el;
 	struct ps_eventlog_mark mark;
-	assert_int_equal(ps_eventlog_open(&el, path, 1024 * 1024, 2, NULL), 0);
+	struct ps_chain *chain;
+	assert_int_equal(ps_chain_new(&chain, NULL, 0), 0);
+	assert_int_equal(ps_eventlog_open(&el, path, 1024 * 1024, 2, NULL, chain), 0);
 	add_event(el, "a");
 	assert_int_equal(ps_eventlog_flush(el), 0);
 	ps_eventlog_get_mark(el, &mark);
@@ -329,12 +331,12 @@ static void test_eventlog_recovery_and_rotation(void **state)
 	assert_true(write(fd, "{\"half", 6) == 6);
 	close(fd);
 
-	assert_int_equal(ps_eventlog_open(&el, path, 1024 * 1024, 2, &mark), 0);
+	assert_int_equal(ps_eventlog_open(&el, path, 1024 * 1024, 2, &mark, chain), 0);
 	assert_int_equal(file_size(path), at_mark);
 	ps_eventlog_close(el);
 
 	/* Rotated after the mark: the mark's file is cut, the newer one emptied. */
-	assert_int_equal(ps_eventlog_open(&el, path, 300, 2, NULL), 0);
+	assert_int_equal(ps_eventlog_open(&el, path, 300, 2, NULL, chain), 0);
 	ps_eventlog_get_mark(el, &mark);
 	for (int i = 0; i < 20; i++) {
 		add_event(el, "rotate-me");
@@ -350,10 +352,11 @@ static void test_eventlog_recovery_and_rotation(void **state)
 		close(fds[i]);
 	free(fds);
 	ps_eventlog_close(el);
-	assert_int_equal(ps_eventlog_open(&el, path, 300, 2, &mark), 0);
+	assert_int_equal(ps_eventlog_open(&el, path, 300, 2, &mark, chain), 0);
 	assert_int_equal(file_size(one), mark.size);
 	assert_int_equal(file_size(path), 0);
 	ps_eventlog_close(el);
+	ps_chain_free(chain);
 
 	char cmd[300];
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);

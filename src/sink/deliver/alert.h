@@ -13,7 +13,7 @@
 #include <stdint.h>
 
 #include "config/config.h"
-#include "sink/deliver/jsonread.h"
+#include "util/jsonread.h"
 
 #define PS_ITEM_ID_MAX 64
 

@@ -5,13 +5,12 @@
 
 void ps_console_write(const struct ps_msg *m)
 {
-	static const struct ps_markup plain = { "", "", ps_esc_plain };
 	struct ps_out o;
 	ps_out_init_mem(&o);
 	ps_out_puts(&o, "pamsignal alert: ");
 	struct ps_out t;
 	ps_out_init_mem(&t);
-	ps_msg_text(&t, m, &plain);
+	ps_msg_text(&t, m, &ps_markup_plain);
 	/* One line: the text has no newline but those between its parts. */
 	for (size_t i = 0; i < t.len; i++) {
 		if (t.buf[i] == '\n')

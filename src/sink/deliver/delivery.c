@@ -36,7 +36,7 @@ struct ps_delivery {
 
 	uint64_t submitted;          /* daemon thread only */
 	_Atomic uint64_t durable;    /* items taken from the inbox and synced */
-	char *deadletter_path;
+	struct ps_deadletter dl;
 };
 
 #define MAX_CHANNELS 64
@@ -60,6 +60,7 @@ static int open_queue(struct ps_delivery *d, struct queue *q, const struct ps_ch
 	char path[4096 + 64];
 	size_t cut = 0;
 	q->cfg = ch;
+	ps_exec_init(&q->exec);
 	ps_bucket_init(&q->bucket, ch->rate_count, ch->rate_period_s, ps_monotonic_us());
 	if (!(q->easy = curl_easy_init()))
 		return -ENOMEM;
@@ -141,7 +142,7 @@ static void *run(void *arg)
 {
 	struct ps_delivery *d = arg;
 	struct ps_delivery_counters n = { 0 };
-	struct qctx c = { .n = &n, .multi = d->multi, .deadletter_path = d->deadletter_path };
+	struct qctx c = { .n = &n, .multi = d->multi, .dl = &d->dl };
 	uint64_t taken_total = 0;
 	if (getrandom(&c.rnd, sizeof(c.rnd), 0) != sizeof(c.rnd) || !c.rnd)
 		c.rnd = (uint64_t)ps_monotonic_us() | 1;
@@ -170,7 +171,10 @@ static void *run(void *arg)
 					ps_queue_done(&d->q[i], &c, msg->data.result, now);
 		}
 		for (size_t i = 0; i < d->n; i++) {
-			int64_t w = ps_queue_kick(&d->q[i], &c, now);
+			int64_t w = ps_queue_exec_step(&d->q[i], &c, now);
+			if (w < wake)
+				wake = w;
+			w = ps_queue_kick(&d->q[i], &c, now);
 			if (w < wake)
 				wake = w;
 		}
@@ -195,10 +199,13 @@ static void *run(void *arg)
 			ms = 0;
 		if (ms > 60000)
 			ms = 60000;
-		curl_multi_poll(d->multi, NULL, 0, (int)ms, NULL);
+		/* Exec channels' pipes and pidfds wake the thread as curl's sockets do. */
+		struct curl_waitfd fds[MAX_CHANNELS * PS_EXEC_WAITFDS];
+		unsigned nfds = 0;
+		for (size_t i = 0; i < d->n; i++)
+			nfds += ps_queue_waitfds(&d->q[i], fds + nfds);
+		curl_multi_poll(d->multi, nfds ? fds : NULL, nfds, (int)ms, NULL);
 	}
-	if (c.deadletter)
-		fclose(c.deadletter);
 	return NULL;
 }
 
@@ -212,7 +219,7 @@ static void destroy(struct ps_delivery *d)
 		curl_multi_cleanup(d->multi);
 	}
 	free(d->q);
-	free(d->deadletter_path);
+	ps_deadletter_close(&d->dl);
 	pthread_mutex_destroy(&d->lock);
 	free(d);
 }
@@ -233,6 +240,7 @@ int ps_delivery_start(struct ps_delivery **dp, const struct ps_config *cfg)
 	if (!d)
 		return -ENOMEM;
 	d->cfg = cfg;
+	d->dl.fd = -1;
 	pthread_mutex_init(&d->lock, NULL);
 	snprintf(dir, sizeof(dir), "%s/spool", cfg->state_dir);
 	if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
@@ -240,10 +248,8 @@ int ps_delivery_start(struct ps_delivery **dp, const struct ps_config *cfg)
 		ps_log_error("%s: %s", dir, strerror(errno));
 		goto fail;
 	}
-	if (asprintf(&d->deadletter_path, "%s/deadletter.jsonl", cfg->state_dir) < 0) {
-		d->deadletter_path = NULL;
+	if (ps_deadletter_init(&d->dl, cfg->state_dir, cfg->deadletter_max_size, cfg->deadletter_keep) < 0)
 		goto fail;
-	}
 	if (!(d->q = calloc(cfg->n_channels, sizeof(*d->q))) || !(d->multi = curl_multi_init()))
 		goto fail;
 	for (size_t i = 0; i < cfg->n_channels; i++) {

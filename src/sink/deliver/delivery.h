@@ -37,7 +37,8 @@ struct ps_delivery_counters {
 	uint64_t sent;     /* messages accepted (a digest counts once) */
 	uint64_t merged;   /* items delivered inside digests */
 	uint64_t retried;  /* attempts that will be made again */
-	uint64_t dead;     /* items dead-lettered */
+	uint64_t dead;     /* items dead-lettered (refused for good, or expired) */
+	uint64_t expired;  /* of those, items older than their channel's max_age */
 	uint64_t dropped;  /* items refused: a channel's max_queue was full */
 	uint64_t queued;   /* items waiting now, all channels */
 };

@@ -3,7 +3,8 @@
  * {"content": markdown, "allowed_mentions": {"parse": []}}. The empty parse
  * list is what stops @everyone, @here and role/user mentions from pinging
  * anyone, whatever the text says; markup characters are backslash-escaped
- * so a name cannot restyle or hide the message. content is at most 2000
+ * (escape.c: emphasis, spoilers, code, masked links, autolinks, headings,
+ * lists) so a name cannot restyle, hide or link anything. content is at most 2000
  * characters: the text is cut below that, never inside an escape.
  */
 #include "sink/deliver/channels.h"
@@ -12,9 +13,10 @@
 
 int ps_build_discord(const struct ps_msg *m, struct ps_request *req)
 {
-	static const struct ps_markup md = { "**", "**", ps_esc_markdown };
+	static const struct ps_markup md = { .bold_open = "**", .bold_close = "**", .title_open = "**",
+					     .title_close = "**", .esc = ps_esc_markdown };
 	struct ps_out text;
-	int r = ps_request_url(req, m->ch->url_secret ? m->ch->url_secret : m->ch->url, "");
+	int r = ps_request_url(req, ps_channel_url(m->ch), "");
 	if (r < 0)
 		return r;
 	ps_out_init_mem(&text);

@@ -13,11 +13,10 @@
 
 int ps_build_email(const struct ps_msg *m, int64_t now_s, struct ps_request *req)
 {
-	static const struct ps_markup plain = { "", "", ps_esc_plain };
 	const struct ps_channel_config *ch = m->ch;
 	struct ps_out *o = &req->body, t;
 	req->smtp = true;
-	int r = ps_request_url(req, ch->url, "");
+	int r = ps_request_url(req, ps_channel_url(ch), "");
 	if (r < 0)
 		return r;
 	for (char **to = ch->to; to && *to; to++) {
@@ -46,12 +45,12 @@ int ps_build_email(const struct ps_msg *m, int64_t now_s, struct ps_request *req
 	ps_out_puts(o, m->id);
 	ps_out_puts(o, "@pamsignal>\r\nSubject: ");
 	ps_out_init_mem(&t);
-	ps_msg_title(&t, m, ps_esc_plain);
-	ps_esc_header(o, ps_str(t.buf ? t.buf : "", t.len), "\r\n ");
+	ps_msg_title(&t, m, &ps_markup_plain);
+	ps_esc_header(o, ps_str(t.buf ? t.buf : "", t.len), "\r\n ", sizeof("Subject: ") - 1);
 	ps_out_puts(o, "\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n"
 		       "Content-Transfer-Encoding: 8bit\r\nAuto-Submitted: auto-generated\r\n\r\n");
 	ps_out_reset(&t);
-	ps_msg_text(&t, m, &plain);
+	ps_msg_text(&t, m, &ps_markup_plain);
 	for (size_t i = 0; i < t.len; i++) {
 		if (t.buf[i] == '\n')
 			ps_out_putc(o, '\r');

@@ -37,14 +37,30 @@ void ps_esc_mrkdwn(struct ps_out *o, struct ps_str s)
 
 void ps_esc_markdown(struct ps_out *o, struct ps_str s)
 {
-	/* The punctuation that starts or ends markup inside a line (values
-	 * never start one: they follow a label, and hold no raw newline), and
-	 * '@' so that "@everyone" is not even written as a mention. */
-	static const char special[] = "\\*_~`|<>[]()#@";
+	/*
+	 * Discord shows the character after a backslash as it is, for any ASCII
+	 * punctuation (support article "Markdown Text 101", escaping).
+	 * Escaped: emphasis, strike, spoiler and code (* _ ~ | `), masked links
+	 * and autolinks ([ ] ( ) < > and ':' so that "https://" is no link),
+	 * headings, quotes and lists (# > - + . at a line start, should a
+	 * template put a value there), mentions and custom emoji (@ <), and the
+	 * backslash itself. allowed_mentions is what stops pings; the '@' is
+	 * escaped so that "@everyone" does not even look like one.
+	 */
+	static const char special[] = "\\*_~`|<>[]()#@-+.:";
 	for (size_t i = 0; i < s.n; i++) {
 		if (s.p[i] && strchr(special, s.p[i]))
 			ps_out_putc(o, '\\');
 		ps_out_putc(o, s.p[i]);
+	}
+}
+
+void ps_esc_textrun(struct ps_out *o, struct ps_str s)
+{
+	for (size_t i = 0; i < s.n; i++) {
+		ps_out_putc(o, s.p[i]);
+		if (s.p[i] == '{' && i + 1 < s.n && s.p[i + 1] == '{')
+			ps_out_puts(o, "\xe2\x80\x8b"); /* U+200B */
 	}
 }
 
@@ -60,7 +76,7 @@ void ps_out_base64(struct ps_out *o, const void *p, size_t n)
 	}
 }
 
-void ps_esc_header(struct ps_out *o, struct ps_str s, const char *fold)
+void ps_esc_header(struct ps_out *o, struct ps_str s, const char *fold, size_t col)
 {
 	bool ascii = true;
 	for (size_t i = 0; i < s.n && ascii; i++)
@@ -70,11 +86,16 @@ void ps_esc_header(struct ps_out *o, struct ps_str s, const char *fold)
 		ps_out_str(o, s);
 		return;
 	}
-	/* 45 bytes → 60 base64 characters + 12 of "=?UTF-8?B?" "?=" = 72 <= 75 (RFC 2047 §2),
-	 * cut only between UTF-8 sequences (§5: each word decodes on its own). */
+	/* A line is 76 characters at most: the word's 12 of "=?UTF-8?B?" "?=",
+	 * whole base64 quanta (4 characters for 3 bytes), and what is before it
+	 * (col, then the fold's space). Cut only between UTF-8 sequences (§5:
+	 * each word decodes on its own). */
 	size_t i = 0;
+	if (col > 40)
+		col = 40;
 	while (i < s.n) {
-		size_t end = i + 45 < s.n ? i + 45 : s.n;
+		size_t room = (76 - 12 - (i ? 1 : col)) / 4 * 3;
+		size_t end = i + room < s.n ? i + room : s.n;
 		while (end < s.n && end > i + 1 && ((unsigned char)s.p[end] & 0xc0) == 0x80)
 			end--;
 		if (i)

@@ -17,19 +17,25 @@ typedef void (*ps_escape_fn)(struct ps_out *o, struct ps_str s);
 void ps_esc_plain(struct ps_out *o, struct ps_str s);
 /* Telegram's HTML parse mode: the four entities it knows, & < > ". */
 void ps_esc_html(struct ps_out *o, struct ps_str s);
-/* Slack mrkdwn: & < > as entities (the only escapes Slack has), so
- * "<!channel>" or "<https://evil|bank>" stays text. */
+/* Slack text objects (mrkdwn and plain_text): & < > as entities (the only
+ * escapes Slack has), so "<!channel>" or "<https://evil|bank>" stays text. */
 void ps_esc_mrkdwn(struct ps_out *o, struct ps_str s);
-/* Discord and Teams markdown: a backslash before every markup character. */
+/* Discord markdown: a backslash before every character that can start or
+ * end markup, a link, a list, a heading or a mention. */
 void ps_esc_markdown(struct ps_out *o, struct ps_str s);
+/* Adaptive Card TextRun text (no markdown there): "{{" is broken with a
+ * zero-width space so that no {{DATE(...)}} or {{TIME(...)}} function is
+ * evaluated in a value. */
+void ps_esc_textrun(struct ps_out *o, struct ps_str s);
 
 /*
  * A header value (ntfy's Title, e-mail's Subject): printable ASCII as it
- * is; otherwise RFC 2047 encoded-words (=?UTF-8?B?...?=) of at most 75
- * characters, separated by fold ("\r\n " for mail, " " for HTTP). Input
- * must be display text (no controls).
+ * is; otherwise RFC 2047 encoded-words (=?UTF-8?B?...?=), separated by
+ * fold ("\r\n " for mail, " " for HTTP), each line that holds them at
+ * most 76 characters (§2) counting the col characters before the value on
+ * the first one ("Subject: "). Input must be display text (no controls).
  */
-void ps_esc_header(struct ps_out *o, struct ps_str s, const char *fold);
+void ps_esc_header(struct ps_out *o, struct ps_str s, const char *fold, size_t col);
 
 /* Standard base64 of p[0..n). */
 void ps_out_base64(struct ps_out *o, const void *p, size_t n);

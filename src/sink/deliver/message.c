@@ -4,6 +4,14 @@
 #include <stdio.h>
 #include <string.h>
 
+const struct ps_markup ps_markup_plain = { .esc = ps_esc_plain };
+
+static void put(struct ps_out *o, const char *s)
+{
+	if (s)
+		ps_out_puts(o, s);
+}
+
 void ps_msg_value(struct ps_out *o, struct ps_str untrusted, size_t max_cols, ps_escape_fn esc)
 {
 	struct ps_out d;
@@ -17,6 +25,16 @@ void ps_msg_value(struct ps_out *o, struct ps_str untrusted, size_t max_cols, ps
 	ps_out_term_str(&d, untrusted, max_cols);
 	esc(o, ps_str(d.buf ? d.buf : "", d.len));
 	ps_out_free(&d);
+}
+
+/* An untrusted value in its wrapping (none around nothing: Telegram refuses an empty entity). */
+static void value(struct ps_out *o, const struct ps_markup *mk, struct ps_str untrusted, size_t max_cols)
+{
+	if (!ps_set(untrusted) || untrusted.n == 0)
+		return;
+	put(o, mk->value_open);
+	ps_msg_value(o, untrusted, max_cols, mk->esc);
+	put(o, mk->value_close);
 }
 
 static const char *const sev_upper[PS_SEVERITY__COUNT] = { "INFO", "LOW", "MEDIUM", "HIGH", "CRITICAL" };
@@ -52,15 +70,19 @@ static const char *event_phrase(struct ps_str kind)
 	return NULL;
 }
 
-void ps_msg_title(struct ps_out *o, const struct ps_msg *m, ps_escape_fn esc)
+void ps_msg_title(struct ps_out *o, const struct ps_msg *m, const struct ps_markup *mk)
 {
+	ps_escape_fn esc = mk->esc;
 	if (m->ch && m->ch->title && m->alert) {
-		ps_template_expand(o, m->ch->title, m, esc);
+		ps_template_expand(o, m->ch->title, m, mk);
 		return;
 	}
+	put(o, mk->tag_open);
 	ps_out_putc(o, '[');
 	ps_out_puts(o, sev_upper[m->severity]);
-	ps_out_puts(o, "] ");
+	ps_out_putc(o, ']');
+	put(o, mk->tag_close);
+	ps_out_putc(o, ' ');
 	if (m->digest) {
 		char line[64];
 		snprintf(line, sizeof(line), "%u more while rate-limited", m->digest->total);
@@ -69,6 +91,7 @@ void ps_msg_title(struct ps_out *o, const struct ps_msg *m, ps_escape_fn esc)
 	}
 	const struct ps_item *a = m->alert;
 	struct ps_str user = field(m, "user"), src = field(m, "src_ip"), host = field(m, "host");
+	/* The rule and the kind are ours (the detector's names): not wrapped as values. */
 	if (a->is_alert) {
 		struct ps_str rule = field(m, "rule");
 		ps_msg_value(o, ps_set(rule) ? rule : PS_LIT("alert"), 48, esc);
@@ -81,16 +104,16 @@ void ps_msg_title(struct ps_out *o, const struct ps_msg *m, ps_escape_fn esc)
 			ps_msg_value(o, ps_set(kind) ? kind : PS_LIT("event"), 32, esc);
 		if (ps_set(user)) {
 			esc(o, PS_LIT(": "));
-			ps_msg_value(o, user, 48, esc);
+			value(o, mk, user, 48);
 		}
 	}
 	if (ps_set(src)) {
 		esc(o, PS_LIT(" from "));
-		ps_msg_value(o, src, 48, esc);
+		value(o, mk, src, 48);
 	}
 	if (ps_set(host)) {
 		esc(o, PS_LIT(" on "));
-		ps_msg_value(o, host, 48, esc);
+		value(o, mk, host, 48);
 	}
 }
 
@@ -148,8 +171,9 @@ void ps_msg_facts_free(struct ps_facts *f)
 	ps_out_free(&f->text);
 }
 
-bool ps_msg_body(struct ps_out *o, const struct ps_msg *m, ps_escape_fn esc)
+bool ps_msg_body(struct ps_out *o, const struct ps_msg *m, const struct ps_markup *mk)
 {
+	ps_escape_fn esc = mk->esc;
 	if (m->digest) {
 		const struct ps_digest *d = m->digest;
 		char span[32], line[200];
@@ -168,7 +192,7 @@ bool ps_msg_body(struct ps_out *o, const struct ps_msg *m, ps_escape_fn esc)
 		return true;
 	}
 	if (m->ch && m->ch->template) {
-		ps_template_expand(o, m->ch->template, m, esc);
+		ps_template_expand(o, m->ch->template, m, mk);
 		return true;
 	}
 	return false;
@@ -176,23 +200,29 @@ bool ps_msg_body(struct ps_out *o, const struct ps_msg *m, ps_escape_fn esc)
 
 void ps_msg_text(struct ps_out *o, const struct ps_msg *m, const struct ps_markup *mk)
 {
-	ps_out_puts(o, mk->bold_open);
-	ps_msg_title(o, m, mk->esc);
-	ps_out_puts(o, mk->bold_close);
+	put(o, mk->title_open);
+	ps_msg_title(o, m, mk);
+	put(o, mk->title_close);
 	ps_out_putc(o, '\n');
-	if (ps_msg_body(o, m, mk->esc))
+	if (ps_msg_body(o, m, mk))
 		return;
 	struct ps_facts f;
 	ps_msg_facts(m, &f);
 	for (size_t i = 0; i < f.n; i++) {
 		if (i)
 			ps_out_putc(o, '\n');
-		ps_out_puts(o, mk->bold_open);
+		put(o, mk->bold_open);
 		ps_out_puts(o, f.f[i].label);
 		ps_out_putc(o, ':');
-		ps_out_puts(o, mk->bold_close);
+		put(o, mk->bold_close);
 		ps_out_putc(o, ' ');
-		mk->esc(o, ps_fact_value(&f, i));
+		/* Already display text (ps_msg_facts): only escaped and wrapped here. */
+		struct ps_str v = ps_fact_value(&f, i);
+		if (v.n) {
+			put(o, mk->value_open);
+			mk->esc(o, v);
+			put(o, mk->value_close);
+		}
 	}
 	ps_msg_facts_free(&f);
 }
@@ -227,8 +257,9 @@ int ps_template_check(const char *t, size_t *bad)
 	return 0;
 }
 
-void ps_template_expand(struct ps_out *o, const char *t, const struct ps_msg *m, ps_escape_fn esc)
+void ps_template_expand(struct ps_out *o, const char *t, const struct ps_msg *m, const struct ps_markup *mk)
 {
+	ps_escape_fn esc = mk->esc;
 	size_t i = 0;
 	while (t[i]) {
 		if ((t[i] == '{' && t[i + 1] == '{') || (t[i] == '}' && t[i + 1] == '}')) {
@@ -249,7 +280,7 @@ void ps_template_expand(struct ps_out *o, const char *t, const struct ps_msg *m,
 		else if (ps_eq_lit(name, "id"))
 			esc(o, ps_cstr(m->id));
 		else if (m->alert)
-			ps_msg_value(o, member(m->alert, name), PS_MSG_VALUE_COLS, esc);
+			value(o, mk, member(m->alert, name), PS_MSG_VALUE_COLS);
 		i = j + 1;
 	}
 }

@@ -10,21 +10,24 @@
 
 int ps_build_ntfy(const struct ps_msg *m, struct ps_request *req)
 {
-	static const struct ps_markup plain = { "", "", ps_esc_plain };
-	static const char *const tags[PS_SEVERITY__COUNT] = { "information_source", "warning", "warning",
+		static const char *const tags[PS_SEVERITY__COUNT] = { "information_source", "warning", "warning",
 							"rotating_light", "rotating_light" };
 	const struct ps_channel_config *ch = m->ch;
-	char suffix[300];
+	const char *base = ps_channel_url(ch);
+	char suffix[8 + 4096];
 	struct ps_out t;
-	snprintf(suffix, sizeof(suffix), "/%s", ch->topic);
-	int r = ps_request_url(req, ch->url ? ch->url : "https://ntfy.sh", suffix);
+	/* The topic ([A-Za-z0-9_-], checked at load) may be a secret: topic_file. */
+	const char *topic = ch->topic_secret ? ch->topic_secret : ch->topic;
+	snprintf(suffix, sizeof(suffix), "/%s", topic ? topic : "");
+	int r = ps_request_url(req, base ? base : "https://ntfy.sh", suffix);
+	explicit_bzero(suffix, sizeof(suffix));
 	if (r < 0)
 		return r;
 	ps_out_init_mem(&t);
-	ps_msg_title(&t, m, ps_esc_plain);
+	ps_msg_title(&t, m, &ps_markup_plain);
 	struct ps_out h;
 	ps_out_init_mem(&h);
-	ps_esc_header(&h, ps_str(t.buf ? t.buf : "", t.len), " ");
+	ps_esc_header(&h, ps_str(t.buf ? t.buf : "", t.len), " ", sizeof("Title: ") - 1);
 	r = ps_request_header(req, "Title: %.*s", (int)h.len, h.buf ? h.buf : "");
 	ps_out_free(&h);
 	if (r == 0)
@@ -37,7 +40,7 @@ int ps_build_ntfy(const struct ps_msg *m, struct ps_request *req)
 		r = ps_request_header(req, "Content-Type: text/plain; charset=utf-8");
 	/* The body: the text without its title line (the title is a header). */
 	ps_out_reset(&t);
-	ps_msg_text(&t, m, &plain);
+	ps_msg_text(&t, m, &ps_markup_plain);
 	const char *nl = t.buf ? memchr(t.buf, '\n', t.len) : NULL;
 	if (nl)
 		ps_out_put(&req->body, nl + 1, t.len - (size_t)(nl + 1 - t.buf));

@@ -25,6 +25,11 @@ int ps_request_header(struct ps_request *req, const char *fmt, ...)
 	return 0;
 }
 
+const char *ps_channel_url(const struct ps_channel_config *ch)
+{
+	return ch->url_secret ? ch->url_secret : ch->url;
+}
+
 int ps_request_url(struct ps_request *req, const char *base, const char *suffix)
 {
 	size_t n = strlen(base);
@@ -38,6 +43,10 @@ int ps_request_custom_headers(struct ps_request *req, const struct ps_channel_co
 {
 	for (char **h = ch->headers; h && *h; h++)
 		if (ps_request_header(req, "%s", *h) < 0)
+			return -ENOMEM;
+	for (size_t i = 0; i < ch->n_secret_headers; i++)
+		if (ch->secret_headers[i].value &&
+		    ps_request_header(req, "%s: %s", ch->secret_headers[i].name, ch->secret_headers[i].value) < 0)
 			return -ENOMEM;
 	return 0;
 }
@@ -81,6 +90,9 @@ void ps_request_free(struct ps_request *req)
 		free(req->url);
 	}
 	ps_out_free(&req->body);
+	/* Authorization and header_file values are secrets: not left in freed memory. */
+	for (struct curl_slist *h = req->headers; h; h = h->next)
+		explicit_bzero(h->data, strlen(h->data));
 	curl_slist_free_all(req->headers);
 	curl_slist_free_all(req->rcpt);
 	memset(req, 0, sizeof(*req));

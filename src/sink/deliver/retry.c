@@ -3,7 +3,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "sink/deliver/jsonread.h"
+#include "util/jsonread.h"
 #include "util/timeconv.h"
 
 int64_t ps_backoff_us(unsigned attempt, uint32_t rnd)
@@ -69,14 +69,14 @@ int64_t ps_retry_after_us(struct ps_str header, struct ps_str body, int64_t now_
 		}
 	}
 	if (us < 0 && ps_set(body) && body.n) {
-		struct ps_jobject o;
+		struct ps_jobject o = { 0 };
 		if (ps_jobject_read(&o, body.p, body.n) == 0) {
 			struct ps_str v = ps_jobject_get(&o, "retry_after", PS_J_NUMBER);
 			struct ps_str params = ps_jobject_get(&o, "parameters", PS_J_OBJECT);
 			if (ps_set(v)) {
 				us = seconds_us(v);
 			} else if (ps_set(params)) {
-				struct ps_jobject p;
+				struct ps_jobject p = { 0 };
 				if (ps_jobject_read(&p, params.p, params.n) == 0)
 					us = seconds_us(ps_jobject_get(&p, "retry_after", PS_J_NUMBER));
 				ps_jobject_free(&p);

@@ -65,16 +65,21 @@ static void digest_body(struct ps_out *o, const struct ps_msg *m)
 	ps_out_putc(o, '}');
 }
 
+void ps_msg_json(struct ps_out *o, const struct ps_msg *m)
+{
+	if (m->digest)
+		digest_body(o, m);
+	else
+		ps_out_put(o, m->alert->json, m->alert->json_len);
+}
+
 int ps_build_webhook(const struct ps_msg *m, int64_t now_s, struct ps_request *req)
 {
 	const struct ps_channel_config *ch = m->ch;
-	int r = ps_request_url(req, ch->url_secret ? ch->url_secret : ch->url, "");
+	int r = ps_request_url(req, ps_channel_url(ch), "");
 	if (r < 0)
 		return r;
-	if (m->digest)
-		digest_body(&req->body, m);
-	else
-		ps_out_put(&req->body, m->alert->json, m->alert->json_len);
+	ps_msg_json(&req->body, m);
 	char ts[24];
 	snprintf(ts, sizeof(ts), "%lld", (long long)now_s);
 	if ((r = ps_request_header(req, "Content-Type: application/json")) < 0 ||

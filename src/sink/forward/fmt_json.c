@@ -1,8 +1,9 @@
 /*
- * json: the event or alert exactly as the event log holds it (pamsignal(8),
- * EVENTS and ALERTS), one object. cee: the same after the "@cee:" cookie
- * of the CEE log syntax, which rsyslog's mmjsonparse and syslog-ng's
- * json-parser(marker("@cee:")) look for.
+ * json: the event or alert as the event log holds it (pamsignal(8), EVENT
+ * FORMAT and ALERT FORMAT), one object, without the event log's hash
+ * chain members (seq, prev, hash: they belong to the file). cee: the same
+ * after the "@cee:" cookie of the CEE log syntax, which rsyslog's
+ * mmjsonparse and syslog-ng's json-parser(marker("@cee:")) look for.
  *
  * When the message must be shortened, the object is written again member
  * by member: text values cut, and (lean) the raw log line and large

@@ -109,20 +109,20 @@ bool ps_fwd_is_v6(struct ps_str ip)
 size_t ps_fwd_mitre(const struct ps_fwd_rec *r, struct ps_str *ids, size_t max)
 {
 	static const char ok[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.";
-	struct ps_str a = ps_jobject_get(&r->it->obj, "mitre", PS_J_ARRAY);
+	struct ps_jarray a;
+	struct ps_str e;
 	size_t n = 0;
-	/* The array's raw text: strings between quotes, separated by commas. */
-	for (size_t i = 0; ps_set(a) && i < a.n && n < max; i++) {
-		if (a.p[i] != '"')
+	ps_jarray_begin(&a, ps_jobject_get(&r->it->obj, "mitre", PS_J_ARRAY));
+	while (n < max && ps_jarray_next(&a, &e) == 1) {
+		/* A string of ours: quotes around [A-Za-z0-9.], nothing to decode. */
+		if (e.n < 3 || e.p[0] != '"' || e.p[e.n - 1] != '"')
 			continue;
-		size_t j = i + 1;
-		while (j < a.n && a.p[j] && strchr(ok, a.p[j]))
-			j++;
-		if (j < a.n && a.p[j] == '"' && j > i + 1)
-			ids[n++] = ps_str(a.p + i + 1, j - i - 1);
-		while (j < a.n && a.p[j] != '"') /* the rest of a string we do not take */
-			j++;
-		i = j;
+		struct ps_str id = ps_str(e.p + 1, e.n - 2);
+		size_t k = 0;
+		while (k < id.n && id.p[k] && strchr(ok, id.p[k]))
+			k++;
+		if (k == id.n)
+			ids[n++] = id;
 	}
 	return n;
 }

@@ -1,0 +1,66 @@
+/*
+ * One fact, several records: which one the rules count.
+ *
+ * A failed ssh password is logged by sshd itself ("Failed password ..."),
+ * by PAM in the log (pam_unix), by PAM to the audit system (USER_AUTH
+ * res=failed), by sshd to the audit system (USER_LOGIN res=failed), and
+ * by pamsignal's PAM module. sudo, su and login are alike. Counting each
+ * would make one guess five, and a root login two root logins.
+ *
+ * The program's own log line is the record that counts: it is the one
+ * every peer reads and the only one with the method and port. Audit and
+ * PAM-module records of those programs corroborate it once the program's
+ * own log is known to reach the detector for that host: either the caller
+ * says so (pamsignal run with a journal or log file source) or a log line
+ * of the program has been seen from that host (scan: give log files
+ * before audit logs). Without the program's log they count, with sshd's
+ * two audit records of one attempt paired like its log lines (attempt.c).
+ *
+ * Records of other programs (EXECVE of a shell's children, a cron job's
+ * PAM failure) have no log line of their own here and always count.
+ */
+#include <string.h>
+
+#include "detect/internal.h"
+
+/* The programs whose own log lines pamsignal decodes (decode/decoders.h). */
+static bool logs_itself(struct ps_str service)
+{
+	static const char *const services[] = { "sshd", "sudo", "sudo-i", "su", "su-l", "login" };
+	for (size_t i = 0; i < sizeof(services) / sizeof(services[0]); i++)
+		if (ps_eq_lit(service, services[i]))
+			return true;
+	return false;
+}
+
+bool ps_det_secondary(const struct ps_event *ev)
+{
+	return ps_set(ev->audit_type) || ps_eq_lit(ev->source, "pam");
+}
+
+static uint64_t *view_slot(struct ps_detector *d, uint64_t host_hash)
+{
+	return &d->views[host_hash % PS_DET_VIEWS];
+}
+
+bool ps_det_corroborates(struct ps_detector *d, const struct ps_event *ev)
+{
+	if (!logs_itself(ev->service))
+		return false;
+	uint64_t host = ps_det_host_hash(d);
+	if (!ps_det_secondary(ev)) {
+		*view_slot(d, host) = host; /* this host's program logs reach us */
+		d->any_view = true;
+		return false;
+	}
+	/* auditd names no node by default (name_format = NONE): a record
+	 * without a host is this machine's, whose logs are the ones seen. */
+	if (!ps_set(ev->host))
+		return d->program_logs || d->any_view;
+	return d->program_logs || *view_slot(d, host) == host;
+}
+
+void ps_detector_set_program_logs(struct ps_detector *d, bool on)
+{
+	d->program_logs = on;
+}
