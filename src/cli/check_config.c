@@ -110,6 +110,18 @@ static void print_summary(const struct ps_config *cfg)
 		else
 			printf("rate_limit none\n");
 	}
+	static const char *const what[] = { "events and alerts", "events", "alerts" };
+	for (size_t i = 0; i < cfg->n_forwards; i++) {
+		const struct ps_forward_config *fw = &cfg->forwards[i];
+		bool v6 = strchr(fw->host, ':') != NULL;
+		row("forward:", "%s: %s%s%s:%u over %s, %s, %s from %s, queue_size ", fw->name, v6 ? "[" : "", fw->host,
+		    v6 ? "]" : "", fw->port, ps_fwd_transport_name(fw->transport), ps_fwd_format_name(fw->format),
+		    what[fw->what], ps_severity_name(fw->min_severity));
+		print_size(fw->queue_size);
+		if (fw->transport == PS_FWD_TLS)
+			printf(", verify %s", fw->verify ? "yes" : "NO");
+		putchar('\n');
+	}
 }
 
 static void usage(FILE *f)

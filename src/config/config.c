@@ -139,6 +139,7 @@ void ps_config_free(struct ps_config *cfg)
 	free(cfg->audit_socket);
 	free(cfg->pam_socket);
 	ps_cfg_channels_free(cfg);
+	ps_cfg_forwards_free(cfg);
 	memset(cfg, 0, sizeof(*cfg));
 }
 
@@ -397,6 +398,7 @@ static int load_fd(struct ps_cfg_loader *ld, int fd)
 	if (r > 0) /* a syntax inih refused that the reader let through */
 		ps_cfg_report(ld, PS_DIAG_ERROR, (unsigned)r, "syntax error");
 	ps_cfg_channels_check(ld);
+	ps_cfg_forwards_check(ld);
 	ps_cfg_eventlog_key(ld);
 	if (ld->oom)
 		return -ENOMEM;

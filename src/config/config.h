@@ -128,6 +128,36 @@ struct ps_enrich_config {
 	unsigned geoip_db_line, asn_db_line, provider_ranges_line;
 };
 
+/* [forward.NAME]: events and alerts to a syslog receiver (config_forward.c,
+ * pamsignal.conf(5) FORWARDING, sink/forward/). */
+enum ps_fwd_transport { PS_FWD_UDP, PS_FWD_TCP, PS_FWD_TLS, PS_FWD_TRANSPORT_COUNT };
+enum ps_fwd_format { PS_FWD_JSON, PS_FWD_CEE, PS_FWD_CEF, PS_FWD_LEEF, PS_FWD_ECS, PS_FWD_OCSF, PS_FWD_FORMAT_COUNT };
+enum ps_fwd_what { PS_FWD_BOTH, PS_FWD_EVENTS, PS_FWD_ALERTS };
+#define PS_FWD_MAX_KEYS 24
+
+struct ps_forward_config {
+	char *name;                /* [A-Za-z0-9_-]{1,48}: also its queue's file name */
+	unsigned line;             /* of its [forward.NAME] header */
+	char *host;                /* target = HOST:PORT: a name or an address (no brackets) */
+	unsigned port;             /* 0 until checked: then 514 (udp, tcp) or 6514 (tls) if not given */
+	enum ps_fwd_transport transport; /* default tls */
+	enum ps_fwd_format format; /* default json */
+	enum ps_fwd_what what;     /* default both */
+	enum ps_severity min_severity;  /* default info: everything */
+	char **include_kinds, **exclude_kinds; /* events only; NULL-terminated or NULL */
+	char *ca_file;             /* NULL: the system's trust store */
+	char *cert_file, *key_file;/* client certificate (both or neither) */
+	char *server_name;         /* the name the certificate must carry; NULL: the target's host */
+	bool verify;               /* verify = yes: the server's certificate and name */
+	char *app_name;            /* APP-NAME, default "pamsignal" */
+	unsigned facility;         /* 0-23, default authpriv (10) */
+	char *sd_id;               /* NAME@PEN: an SD-ELEMENT per message; NULL: "-" */
+	bool bom;                  /* the UTF-8 BOM before MSG (RFC 5424 6.4), default yes */
+	uint64_t queue_size;       /* bytes of events waiting, in memory and on disk */
+	unsigned max_message;      /* bytes of one syslog message, framing excluded */
+	unsigned key_line[PS_FWD_MAX_KEYS]; /* where each key was set (diagnostics) */
+};
+
 struct ps_config {
 	char *path;                /* the file read; NULL when running on defaults */
 
@@ -176,6 +206,8 @@ struct ps_config {
 	struct ps_enrich_config enrich;
 	struct ps_channel_config *channels;
 	size_t n_channels;
+	struct ps_forward_config *forwards;
+	size_t n_forwards;
 };
 
 /* Diagnostics: file may be NULL (defaults), line 0 when not line-bound. */
@@ -199,6 +231,8 @@ void ps_config_free(struct ps_config *cfg);
 
 /* Names for diagnostics and status ("telegram", "high"...). */
 const char *ps_channel_type_name(enum ps_channel_type t);
+const char *ps_fwd_transport_name(enum ps_fwd_transport t);
+const char *ps_fwd_format_name(enum ps_fwd_format f);
 /* (ps_severity_name: event/alert.h) A severity by name (len bytes); -EINVAL if unknown. */
 int ps_severity_parse(const char *s, size_t len, enum ps_severity *out);
 

@@ -24,7 +24,6 @@
 #include "util/secret.h"
 #include "util/slice.h"
 
-#define NAME_MAX_LEN 48
 
 static const char *const type_names[PS_CH_TYPE_COUNT] = {
 	[PS_CH_CONSOLE] = "console", [PS_CH_WEBHOOK] = "webhook", [PS_CH_TELEGRAM] = "telegram",
@@ -80,17 +79,7 @@ struct ch_key {
 
 #define CH_FIELD(type, ch, k) ((type *)(void *)((char *)(ch) + (k)->field))
 
-__attribute__((format(printf, 4, 5))) static int bad(struct ps_cfg_loader *ld, const struct ps_channel_config *ch,
-						     const char *key, const char *fmt, ...)
-{
-	char msg[400];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	ps_cfg_report(ld, PS_DIAG_ERROR, ld->line, "[channel.%s] %s: %s", ch->name, key, msg);
-	return -EINVAL;
-}
+#define bad(ld, ch, key, ...) ps_cfg_named_bad(ld, "channel", (ch)->name, key, __VA_ARGS__)
 
 static bool has_control(const char *v)
 {
@@ -345,47 +334,29 @@ static int set_header(struct ps_cfg_loader *ld, struct ps_channel_config *ch, co
 
 /* ---- sections ---- */
 
-bool ps_cfg_channel_section(struct ps_cfg_loader *ld, const char *name, size_t n)
+static const char *channel_at(const struct ps_config *cfg, size_t i, unsigned *line)
 {
-	static const char prefix[] = "channel.";
-	static const char ok[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-";
-	char q[PS_CFG_QUOTE_MAX];
-	if (n < sizeof(prefix) - 1 || memcmp(name, prefix, sizeof(prefix) - 1) != 0)
-		return false;
-	const char *cn = name + sizeof(prefix) - 1;
-	size_t cl = n - (sizeof(prefix) - 1), span = 0;
-	while (span < cl && strchr(ok, cn[span]) && cn[span])
-		span++;
-	ld->section = PS_SEC_UNKNOWN;
-	if (cl == 0 || cl > NAME_MAX_LEN || span != cl) {
-		ps_cfg_report(ld, PS_DIAG_ERROR, ld->line,
-			      "[%s]: a channel name is 1 to %d letters, digits, '_' or '-'", ps_cfg_quote(q, name, n),
-			      NAME_MAX_LEN);
-		return true;
-	}
+	*line = cfg->channels[i].line;
+	return cfg->channels[i].name;
+}
+
+bool ps_cfg_channel_section(struct ps_cfg_loader *ld, const char *section, size_t n)
+{
 	struct ps_config *cfg = ld->cfg;
-	for (size_t i = 0; i < cfg->n_channels; i++) {
-		if (strlen(cfg->channels[i].name) == cl && memcmp(cfg->channels[i].name, cn, cl) == 0) {
-			ps_cfg_report(ld, PS_DIAG_ERROR, ld->line, "[channel.%s] already defined on line %u",
-				      cfg->channels[i].name, cfg->channels[i].line);
-			return true;
-		}
-	}
+	char *name;
+	if (!ps_cfg_named_section(ld, section, n, "channel", "channel", cfg->n_channels, channel_at, &name))
+		return false;
+	if (!name)
+		return true;
 	struct ps_channel_config *chs = realloc(cfg->channels, (cfg->n_channels + 1) * sizeof(*chs));
-	char *copy = malloc(cl + 1); /* not strndup: cn is a slice of the file, not NUL-terminated */
-	if (copy) {
-		memcpy(copy, cn, cl);
-		copy[cl] = '\0';
-	}
-	if (chs)
-		cfg->channels = chs;
-	if (!chs || !copy) {
-		free(copy);
+	if (!chs) {
+		free(name);
 		ld->oom = true;
 		return true;
 	}
+	cfg->channels = chs;
 	chs[cfg->n_channels] = (struct ps_channel_config){
-		.name = copy, .line = ld->line, .min_severity = PS_SEVERITY_LOW, .timeout_s = 10,
+		.name = name, .line = ld->line, .min_severity = PS_SEVERITY_LOW, .timeout_s = 10,
 		.max_queue = 10000, .starttls = true, .max_age_s = 86400,
 	};
 	ld->channel = cfg->n_channels++;
@@ -393,10 +364,14 @@ bool ps_cfg_channel_section(struct ps_cfg_loader *ld, const char *name, size_t n
 	return true;
 }
 
+static const char *key_at(size_t i)
+{
+	return ch_keys[i].name;
+}
+
 void ps_cfg_channel_key(struct ps_cfg_loader *ld, const char *name, const char *value)
 {
 	struct ps_channel_config *ch = &ld->cfg->channels[ld->channel];
-	char q[PS_CFG_QUOTE_MAX];
 	int r;
 	if (strncmp(name, "header.", 7) == 0) {
 		/* A literal header may carry a token too: the world-readable warning. */
@@ -408,19 +383,9 @@ void ps_cfg_channel_key(struct ps_cfg_loader *ld, const char *name, const char *
 	} else if (strncmp(name, "header_file.", 12) == 0) {
 		r = set_header(ld, ch, name, 12, value);
 	} else {
-		size_t i = 0;
-		while (i < N_CH_KEYS && strcmp(ch_keys[i].name, name) != 0)
-			i++;
-		if (i == N_CH_KEYS) {
-			ps_cfg_report(ld, PS_DIAG_ERROR, ld->line, "unknown key '%s' in [channel.%s]",
-				      ps_cfg_quote(q, name, strlen(name)), ch->name);
+		int i = ps_cfg_named_key(ld, "channel", ch->name, name, key_at, N_CH_KEYS, ch->key_line);
+		if (i < 0)
 			return;
-		}
-		if (ch->key_line[i])
-			ps_cfg_report(ld, PS_DIAG_WARNING, ld->line,
-				      "duplicate key '%s' in [channel.%s] (first set on line %u); the last value is used",
-				      name, ch->name, ch->key_line[i]);
-		ch->key_line[i] = ld->line;
 		if (strcmp(name, "url") == 0 && !ld->secret_key) {
 			ld->secret_key = ch_keys[i].name;
 			ld->secret_line = ld->line;

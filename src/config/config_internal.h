@@ -17,6 +17,7 @@ enum ps_cfg_section {
 	PS_SEC_NONE = -2,    /* before the first [section] */
 	PS_SEC_UNKNOWN = -1, /* inside a section already reported as unknown */
 	PS_SEC_CHANNEL = -3, /* [channel.NAME]: ld->channel, keys in config_channels.c */
+	PS_SEC_FORWARD = -4, /* [forward.NAME]: ld->forward, keys in config_forward.c */
 	PS_SEC_GENERAL = 0,
 	PS_SEC_JOURNAL,
 	PS_SEC_PROGRAMS,
@@ -76,6 +77,7 @@ struct ps_cfg_loader {
 	int rule;                           /* in PS_SEC_RULE: which rule */
 	unsigned rule_key_line[PS_RULE__COUNT][PS_CFG_RULE_KEYS];
 	size_t channel;                     /* index in cfg->channels while in PS_SEC_CHANNEL */
+	size_t forward;                     /* index in cfg->forwards while in PS_SEC_FORWARD */
 };
 
 /* The real key table (config_keys.c). */
@@ -153,6 +155,39 @@ void ps_cfg_channel_key(struct ps_cfg_loader *ld, const char *name, const char *
 /* After the file: keys each type needs, secrets read. Reports at the header's line. */
 void ps_cfg_channels_check(struct ps_cfg_loader *ld);
 void ps_cfg_channels_free(struct ps_config *cfg);
+
+/* config_named.c: what [channel.NAME] and [forward.NAME] share. */
+#define PS_CFG_SECTION_NAME_MAX 48
+/* The name of the i-th section of a kind, and its header's line. */
+typedef const char *(*ps_cfg_name_at_fn)(const struct ps_config *cfg, size_t i, unsigned *line);
+/* Report "[PREFIX.NAME] KEY: message" at the current line; returns -EINVAL. */
+__attribute__((format(printf, 5, 6))) int ps_cfg_named_bad(struct ps_cfg_loader *ld, const char *prefix,
+							    const char *name, const char *key, const char *fmt, ...);
+/*
+ * If section (n bytes) is "PREFIX.NAME": false if not. Otherwise true,
+ * with *name a new copy of NAME (the caller owns it) when NAME is 1 to
+ * PS_CFG_SECTION_NAME_MAX of [A-Za-z0-9_-] and none of the count sections
+ * name_at lists has it; else *name NULL, the problem reported (what: "a
+ * channel name...") and ld->section PS_SEC_UNKNOWN (also on no memory).
+ */
+bool ps_cfg_named_section(struct ps_cfg_loader *ld, const char *section, size_t n, const char *prefix,
+			  const char *what, size_t count, ps_cfg_name_at_fn name_at, char **name);
+/* The index of key among key_at(0..n_keys), noting its line in key_line[]
+ * and warning when it was set before; -1 after reporting it unknown. */
+int ps_cfg_named_key(struct ps_cfg_loader *ld, const char *prefix, const char *name, const char *key,
+		     const char *(*key_at)(size_t i), size_t n_keys, unsigned *key_line);
+
+/* config_forward.c, the same for [forward.NAME]. */
+bool ps_cfg_forward_section(struct ps_cfg_loader *ld, const char *name, size_t n);
+void ps_cfg_forward_key(struct ps_cfg_loader *ld, const char *name, const char *value);
+void ps_cfg_forwards_check(struct ps_cfg_loader *ld);
+void ps_cfg_forwards_free(struct ps_config *cfg);
+
+/* Values several sections read (config_keys.c). yes/no, true/false,
+ * on/off, 1/0: false if v is none of them. */
+bool ps_cfg_parse_bool(const char *v, bool *out);
+/* A byte count with an optional K, M or G suffix: 0, -ERANGE, or -EINVAL. */
+int ps_cfg_parse_size(const char *v, uint64_t *out);
 
 /* config_keys.c: after the file, read [output.eventlog] hmac_key_file's key. */
 void ps_cfg_eventlog_key(struct ps_cfg_loader *ld);

@@ -58,7 +58,7 @@ static const char *quote(char q[PS_CFG_QUOTE_MAX], const char *s)
 	return ps_cfg_quote(q, s, strlen(s));
 }
 
-static bool parse_bool(const char *v, bool *out)
+bool ps_cfg_parse_bool(const char *v, bool *out)
 {
 	static const char *const yes[] = { "yes", "true", "on", "1" };
 	static const char *const no[] = { "no", "false", "off", "0" };
@@ -75,7 +75,7 @@ static int set_bool(struct ps_cfg_loader *ld, const struct ps_cfg_key *k, const 
 {
 	char q[PS_CFG_QUOTE_MAX];
 	bool b;
-	if (!parse_bool(v, &b))
+	if (!ps_cfg_parse_bool(v, &b))
 		return bad_value(ld, k->name, "'%s' is not yes or no (true/false, on/off and 1/0 also work)",
 				 quote(q, v));
 	*FIELD(bool, ld, k) = b;
@@ -89,7 +89,7 @@ static int set_switch(struct ps_cfg_loader *ld, const struct ps_cfg_key *k, cons
 	bool b;
 	if (strcasecmp(v, "auto") == 0)
 		sw = PS_SWITCH_AUTO;
-	else if (parse_bool(v, &b))
+	else if (ps_cfg_parse_bool(v, &b))
 		sw = b ? PS_SWITCH_YES : PS_SWITCH_NO;
 	else
 		return bad_value(ld, k->name, "'%s' is not auto, yes or no", quote(q, v));
@@ -269,10 +269,8 @@ static int set_uids(struct ps_cfg_loader *ld, const struct ps_cfg_key *k, const 
 	return 0;
 }
 
-static int set_size(struct ps_cfg_loader *ld, const struct ps_cfg_key *k, const char *v)
+int ps_cfg_parse_size(const char *v, uint64_t *out)
 {
-	static const uint64_t min = 64 * 1024;
-	char q[PS_CFG_QUOTE_MAX];
 	struct ps_str s = ps_cstr(v);
 	unsigned shift = 0;
 	if (s.n > 0) {
@@ -286,14 +284,26 @@ static int set_size(struct ps_cfg_loader *ld, const struct ps_cfg_key *k, const 
 		s.n--;
 	uint64_t n;
 	int r = ps_parse_u64(s, UINT64_MAX >> shift, &n);
+	if (r < 0)
+		return r == -ERANGE ? r : -EINVAL;
+	*out = n << shift;
+	return 0;
+}
+
+static int set_size(struct ps_cfg_loader *ld, const struct ps_cfg_key *k, const char *v)
+{
+	static const uint64_t min = 64 * 1024;
+	char q[PS_CFG_QUOTE_MAX];
+	uint64_t n;
+	int r = ps_cfg_parse_size(v, &n);
 	if (r == -ERANGE)
 		return bad_value(ld, k->name, "'%s' is too large", quote(q, v));
 	if (r < 0)
 		return bad_value(ld, k->name, "'%s' is not a size (a number with an optional K, M or G suffix)",
 				 quote(q, v));
-	if ((n << shift) < min)
+	if (n < min)
 		return bad_value(ld, k->name, "'%s' is below the minimum of 64K", quote(q, v));
-	*FIELD(uint64_t, ld, k) = n << shift;
+	*FIELD(uint64_t, ld, k) = n;
 	return 0;
 }
 
@@ -518,7 +528,7 @@ void ps_cfg_enter_section(struct ps_cfg_loader *ld, const char *name, size_t n)
 		ps_cfg_enter_rule(ld, name + 5, n - 5);
 		return;
 	}
-	if (ps_cfg_channel_section(ld, name, n))
+	if (ps_cfg_channel_section(ld, name, n) || ps_cfg_forward_section(ld, name, n))
 		return;
 	for (int i = 0; i < PS_SEC_COUNT; i++) {
 		if (strlen(section_names[i]) == n && memcmp(section_names[i], name, n) == 0) {
@@ -561,6 +571,10 @@ void ps_cfg_set_key(struct ps_cfg_loader *ld, const char *name, const char *valu
 	}
 	if (ld->section == PS_SEC_CHANNEL) {
 		ps_cfg_channel_key(ld, name, value);
+		return;
+	}
+	if (ld->section == PS_SEC_FORWARD) {
+		ps_cfg_forward_key(ld, name, value);
 		return;
 	}
 	if (ld->section == PS_SEC_PROGRAMS) {

@@ -56,7 +56,7 @@ void ps_daemon_status(struct daemon *d, bool force)
 	if (!force && now - d->status_us < STATUS_EVERY_US)
 		return;
 	d->status_us = now;
-	char state[256], status[1024], alerts[256] = "", pam[96] = "", enrich[200] = "";
+	char state[256], status[1280], alerts[256] = "", pam[96] = "", enrich[200] = "", forward[128];
 	if (d->stalled)
 		snprintf(state, sizeof(state), "STALLED: event log not writable, sources paused");
 	else if (d->journal_wanted && d->journal_blind)
@@ -84,12 +84,13 @@ void ps_daemon_status(struct daemon *d, bool force)
 			 (unsigned long long)e.proc_skipped, (unsigned long long)e.rdns_named,
 			 (unsigned long long)e.rdns_asked);
 	}
+	ps_forwarding_status(d, forward, sizeof(forward));
 	snprintf(status, sizeof(status),
 		 "STATUS=%s; %llu entries, %llu events, %llu alerts, %llu spoofed, %llu suppressed, %llu gaps, "
-		 "%zu open sessions%s%s%s",
+		 "%zu open sessions%s%s%s%s",
 		 state, (unsigned long long)d->n.entries, (unsigned long long)d->n.events, (unsigned long long)d->n.alerts,
 		 (unsigned long long)d->n.spoofed, (unsigned long long)d->n.suppressed, (unsigned long long)d->n.gaps,
-		 ps_sessions_open(d->sessions), alerts, pam, enrich);
+		 ps_sessions_open(d->sessions), alerts, pam, enrich, forward);
 	sd_notify(0, status);
 }
 
@@ -182,6 +183,7 @@ static void step(struct daemon *d)
 
 	if (!d->stalled || flush_sinks(d) == 0)
 		more = ps_sources_read(d);
+	ps_forwarding_check(d);
 	if (flush_sinks(d) < 0) {
 		later(d);
 		return;
@@ -189,7 +191,8 @@ static void step(struct daemon *d)
 	if (d->dirty) {
 		/* Not past an alert that is not in its spool yet (delivery.h): after a
 		 * crash its source is read again and the alert submitted again. */
-		if (ps_checkpoint_busy(d->checkpoint) || !ps_delivery_durable(d->delivery))
+		if (ps_checkpoint_busy(d->checkpoint) || !ps_delivery_durable(d->delivery) ||
+		    !ps_forward_durable(d->forward))
 			later(d); /* coalesce: the next snapshot goes when this one is done */
 		else
 			checkpoint_now(d);
@@ -327,6 +330,7 @@ static int on_reload(sd_event_source *s, const struct signalfd_siginfo *si, void
 		       d->cfg.eventlog_key_len != fresh.eventlog_key_len ||
 		       (d->cfg.eventlog_key && memcmp(d->cfg.eventlog_key, fresh.eventlog_key, fresh.eventlog_key_len) != 0);
 	ps_alerts_stop(d); /* borrows d->cfg; queued alerts wait in the spools */
+	ps_forwarding_stop(d); /* the same for forwarded events */
 	ps_config_free(&d->cfg);
 	d->cfg = fresh;
 	ps_detect_reload(d);
@@ -334,6 +338,7 @@ static int on_reload(sd_event_source *s, const struct signalfd_siginfo *si, void
 	/* Reopens the databases and range files even when the file did not change: geoipupdate replaced them. */
 	ps_enricher_reload(d->enricher, &d->cfg, print_diag, NULL);
 	ps_alerts_start(d);
+	ps_forwarding_start(d);
 	ps_uid_names_forget();
 	if (new_log && d->eventlog) {
 		checkpoint_now(d); /* hands the old log's descriptors to the sync thread */
@@ -393,6 +398,8 @@ static void teardown(struct daemon *d)
 {
 	ps_detect_close(d);
 	ps_alerts_stop(d);
+	ps_forwarding_stop(d);
+	sd_event_source_unref(d->forward_timer);
 	ps_sources_close(d);
 	ps_pam_source_close(d);
 	close_sinks(d);
@@ -441,7 +448,7 @@ int ps_daemon_run(const char *config_path)
 		teardown(d);
 		return 1;
 	}
-	if (open_sinks(d) < 0 || ps_alerts_start(d) < 0 ||
+	if (open_sinks(d) < 0 || ps_alerts_start(d) < 0 || ps_forwarding_start(d) < 0 ||
 	    (r = ps_checkpoint_start(&d->checkpoint, d->state_path)) < 0) {
 		teardown(d);
 		return 1;
@@ -472,6 +479,7 @@ int ps_daemon_run(const char *config_path)
 	sd_notify(0, "STOPPING=1");
 	step(d); /* what is already read gets written */
 	ps_alerts_stop(d); /* and what was submitted is in the spools */
+	ps_forwarding_stop(d);
 	checkpoint_now(d);
 	if (d->eventlog)
 		log_chain_head(d, "closed");

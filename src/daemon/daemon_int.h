@@ -19,6 +19,7 @@
 #include "event/event.h"
 #include "sink/deliver/delivery.h"
 #include "sink/eventlog.h"
+#include "sink/forward/forward.h"
 #include "source/journal.h"
 #include "source/tail.h"
 #include "util/out.h"
@@ -91,6 +92,13 @@ struct daemon {
 	struct ps_delivery *delivery;
 	struct ps_out alert_json;    /* an event as JSON, for submit */
 
+	/* [forward.NAME]s (forward.c): NULL when there are none */
+	struct ps_forward *forward;
+	struct ps_out forward_json;  /* an event or alert as JSON, for submit */
+	uint64_t *forward_reported;  /* per forward: drops already reported as forward_overflow */
+	int64_t *forward_report_us;  /* per forward: monotonic time of that report */
+	sd_event_source *forward_timer; /* a report held back by the rate limit */
+
 	/* checkpoints */
 	struct ps_checkpoint *checkpoint;
 	char *state_path;
@@ -145,6 +153,9 @@ void ps_ingest_journal(struct daemon *d, const struct ps_sd_entry *e);
 void ps_ingest_line(struct daemon *d, struct tail_source *t, struct ps_str line);
 /* An event about the monitoring itself (gap, blindness...), stamped now. */
 void ps_ingest_notice(struct daemon *d, enum ps_kind kind, const char *source, const char *detail);
+/* The same standing for count occurrences. */
+void ps_ingest_notice_count(struct daemon *d, enum ps_kind kind, const char *source, const char *detail,
+			    uint32_t count);
 void ps_emit(struct daemon *d, struct ps_event *ev);
 
 /* detect.c */
@@ -161,6 +172,16 @@ void ps_alerts_submit(struct daemon *d, const char *json, size_t len);
 void ps_alerts_event(struct daemon *d, const struct ps_event *ev);
 /* A detector's alert, to every channel that routes it. */
 void ps_alerts_alert(struct daemon *d, const struct ps_alert *a);
+
+/* forward.c: [forward.NAME]s; start after cfg is loaded and the hostname
+ * set, stop before cfg is freed. check: report what the queues dropped. */
+int ps_forwarding_start(struct daemon *d);
+void ps_forwarding_stop(struct daemon *d);
+void ps_forwarding_event(struct daemon *d, const struct ps_event *ev);
+void ps_forwarding_alert(struct daemon *d, const struct ps_alert *a);
+void ps_forwarding_check(struct daemon *d);
+/* "; forward: ..." for the status line, or "". */
+void ps_forwarding_status(struct daemon *d, char *buf, size_t size);
 
 /* daemon.c */
 void ps_daemon_status(struct daemon *d, bool force);

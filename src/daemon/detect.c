@@ -33,6 +33,7 @@ static int on_alert(const struct ps_alert *a, void *arg)
 	if (d->cfg.print)
 		ps_alert_write_text(&d->term, a);
 	ps_alerts_alert(d, a);
+	ps_forwarding_alert(d, a);
 	return 0;
 }
 

@@ -33,6 +33,7 @@ void ps_emit(struct daemon *d, struct ps_event *ev)
 	if (d->cfg.print && notable(ev))
 		ps_event_write_text(&d->term, ev);
 	ps_alerts_event(d, ev);
+	ps_forwarding_event(d, ev);
 	ps_detect_event(d, ev); /* its alerts follow the event */
 }
 
@@ -143,8 +144,15 @@ void ps_ingest_line(struct daemon *d, struct tail_source *t, struct ps_str line)
 
 void ps_ingest_notice(struct daemon *d, enum ps_kind kind, const char *source, const char *detail)
 {
+	ps_ingest_notice_count(d, kind, source, detail, 1);
+}
+
+void ps_ingest_notice_count(struct daemon *d, enum ps_kind kind, const char *source, const char *detail,
+			    uint32_t count)
+{
 	struct ps_event ev;
 	ps_event_init(&ev);
+	ev.count = count;
 	ev.kind = kind;
 	ev.time_us = ps_realtime_us();
 	ev.host = ps_cstr(d->hostname);

@@ -4,8 +4,11 @@
  * (spoofed_log: someone forging sshd lines, T1562), entries lost before
  * they were read (source_gap: a vacuumed journal or a log rotated away,
  * T1070.002, Clear Linux or Mac System Logs), and journald's rate limit
- * dropping messages (log_suppressed, T1562.006, Indicator Blocking). These
- * come from the live daemon. One incident per kind and source.
+ * dropping messages (log_suppressed, T1562.006, Indicator Blocking), and
+ * events that never reached the SIEM because a [forward.NAME]'s queue was
+ * full (forward_overflow, T1562: an outage of the receiver, or someone
+ * keeping it away while they work). These come from the live daemon. One
+ * incident per kind and source.
  */
 #include <string.h>
 
@@ -37,6 +40,11 @@ static void describe(struct ps_alert *a, const struct alert_ctx *c)
 		a->mitre[0] = "T1070.002";
 		ps_alert_say(a, "log entries were lost before pamsignal read them");
 		break;
+	case PS_KIND_FORWARD_OVERFLOW:
+		a->mitre[0] = "T1562";
+		ps_alert_say(a, "events were not forwarded to ");
+		ps_alert_say_str(a, ev ? ev->source : PS_STR_NULL, 64);
+		break;
 	default:
 		a->mitre[0] = "T1562.006";
 		ps_alert_say(a, "journald's rate limit dropped messages");
@@ -62,7 +70,7 @@ void ps_det_blindspot(struct ps_detector *d, const struct ps_event *ev, int64_t 
 {
 	struct rule_rt *r = &d->rules[PS_RULE_BLIND_SPOT];
 	if (!r->table || (ev->kind != PS_KIND_SPOOFED_LOG && ev->kind != PS_KIND_SOURCE_GAP &&
-			  ev->kind != PS_KIND_LOG_SUPPRESSED))
+			  ev->kind != PS_KIND_LOG_SUPPRESSED && ev->kind != PS_KIND_FORWARD_OVERFLOW))
 		return;
 	struct blind_key k = { .kind = ev->kind };
 	k.what_hash = ps_det_hash(d, ev->source) ^ (ev->kind == PS_KIND_SPOOFED_LOG ? ps_det_hash(d, ev->program) : 0);

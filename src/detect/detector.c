@@ -233,6 +233,7 @@ int ps_detector_feed(struct ps_detector *d, const struct ps_event *ev, ps_alert_
 	case PS_KIND_SPOOFED_LOG:
 	case PS_KIND_SOURCE_GAP:
 	case PS_KIND_LOG_SUPPRESSED:
+	case PS_KIND_FORWARD_OVERFLOW:
 		ps_det_blindspot(d, ev, now);
 		break;
 	default:

@@ -34,6 +34,7 @@ const char *ps_kind_name(enum ps_kind k)
 		[PS_KIND_SOURCE_GAP] = "source_gap",
 		[PS_KIND_LOG_SUPPRESSED] = "log_suppressed",
 		[PS_KIND_SOURCE_STATUS] = "source_status",
+		[PS_KIND_FORWARD_OVERFLOW] = "forward_overflow",
 	};
 	return (unsigned)k < PS_KIND__COUNT ? names[k] : NULL;
 }

@@ -33,6 +33,7 @@ enum ps_kind {
 	PS_KIND_SOURCE_GAP,     /* entries may have been lost (journal vacuumed, file rotated away) */
 	PS_KIND_LOG_SUPPRESSED, /* journald's rate limit dropped messages */
 	PS_KIND_SOURCE_STATUS,  /* a source went blind or came back */
+	PS_KIND_FORWARD_OVERFLOW, /* a [forward.NAME]'s queue was full: events were not forwarded */
 	PS_KIND__COUNT
 };
 

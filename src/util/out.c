@@ -170,21 +170,6 @@ static void put_u_escape(struct ps_out *o, uint32_t cp)
 	ps_out_put(o, e, sizeof(e));
 }
 
-/*
- * Code points that are valid UTF-8 but can hide or reorder text when shown:
- * C1 controls, bidi embeddings/overrides/isolates and marks, line/paragraph
- * separators (which also break JavaScript consumers of JSON), and the
- * invisible ones (zero-width space and joiners, word joiner and invisible
- * operators, soft hyphen, Mongolian vowel separator, BOM) that would let
- * "r\u200boot" pass for "root".
- */
-static bool is_deceptive(uint32_t cp)
-{
-	return (cp >= 0x80 && cp <= 0x9f) || cp == 0xad || cp == 0x061c || cp == 0x180e ||
-	       (cp >= 0x200b && cp <= 0x200f) || (cp >= 0x2028 && cp <= 0x202e) ||
-	       (cp >= 0x2060 && cp <= 0x2064) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0xfeff;
-}
-
 /* 1 for the bytes that JSON output copies as they are: printable ASCII but " and \. */
 static const unsigned char json_plain[256] = {
 	[' '] = 1, ['!'] = 1, ['#' ... '['] = 1, [']' ... '~'] = 1,
@@ -244,7 +229,7 @@ void ps_out_json_str(struct ps_out *o, struct ps_str s)
 		} else if (len == 0) {
 			put_hex_byte(o, "\\\\x", c); /* invalid byte: JSON text \xNN */
 			len = 1;
-		} else if (is_deceptive(cp)) {
+		} else if (ps_utf8_deceptive(cp)) {
 			put_u_escape(o, cp);
 		} else {
 			ps_out_put(o, p + i, len);
@@ -275,7 +260,7 @@ size_t ps_out_term_str(struct ps_out *o, struct ps_str s, size_t max_cols)
 			esc[2] = hex[p[i] >> 4], esc[3] = hex[p[i] & 15];
 			esc_len = 4;
 			len = 1;
-		} else if (cp >= 0x80 && is_deceptive(cp)) {
+		} else if (cp >= 0x80 && ps_utf8_deceptive(cp)) {
 			esc[0] = '\\', esc[1] = 'u';
 			for (int k = 0; k < 4; k++)
 				esc[2 + k] = hex[(cp >> (12 - 4 * k)) & 15];

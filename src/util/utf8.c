@@ -54,3 +54,10 @@ size_t ps_utf8_put(uint32_t cp, char *o)
 	o[3] = (char)(0x80 | (cp & 0x3f));
 	return 4;
 }
+
+bool ps_utf8_deceptive(uint32_t cp)
+{
+	return (cp >= 0x80 && cp <= 0x9f) || cp == 0xad || cp == 0x061c || cp == 0x180e ||
+	       (cp >= 0x200b && cp <= 0x200f) || (cp >= 0x2028 && cp <= 0x202e) ||
+	       (cp >= 0x2060 && cp <= 0x2064) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0xfeff;
+}

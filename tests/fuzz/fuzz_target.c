@@ -480,6 +480,118 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ps_audit_feed_free(f);
 	return 0;
 }
+#elif defined(PS_FUZZ_FORWARD)
+/*
+ * Forwarding's formatters. The input is either an event or alert as JSON
+ * (a disk queue's records are read back from a file), or, when it does not
+ * start with '{', field values separated by NUL bytes, put into an event
+ * and an alert and written as the daemon writes them. Every format, with
+ * and without structured data, at a roomy and a tight size: the message is
+ * valid UTF-8 with no raw control character (LEEF's tab delimiter aside),
+ * fits its size, and the JSON formats read back as one object.
+ */
+#include "event/alert.h"
+#include "sink/forward/syslog.h"
+
+static void check_message(const struct ps_out *o, enum ps_fwd_format f, size_t max, int shortened)
+{
+	const unsigned char *p = (const unsigned char *)o->buf;
+	assert(o->len <= max);
+	for (size_t i = 0; i < o->len;) {
+		uint32_t cp;
+		size_t n = ps_utf8_seq(p + i, o->len - i, &cp);
+		assert(n > 0);
+		assert(cp >= 0x20 || (cp == '\t' && f == PS_FWD_LEEF));
+		assert(cp != 0x7f && !(cp >= 0x80 && cp <= 0x9f));
+		i += n;
+	}
+	if (shortened == 2 || (f != PS_FWD_JSON && f != PS_FWD_CEE && f != PS_FWD_ECS && f != PS_FWD_OCSF))
+		return;
+	/* "<PRI>1 TS HOST APP PID MSGID SD " then the payload: SD is "-" here. */
+	const char *json = memchr(o->buf, '{', o->len);
+	assert(json);
+	struct ps_jobject obj = { 0 };
+	assert(ps_jobject_read(&obj, json, o->len - (size_t)(json - o->buf)) == 0);
+	ps_jobject_free(&obj);
+}
+
+static void forward_all(const char *json, size_t len)
+{
+	struct ps_item it;
+	struct ps_out o;
+	if (ps_item_parse(&it, json, len) < 0)
+		return;
+	ps_out_init_mem(&o);
+	struct ps_syslog_opts op = { .facility = 10, .app_name = "pamsignal", .procid = 1 };
+	ps_syslog_hostname(&op, "web1");
+	for (int f = 0; f < PS_FWD_FORMAT_COUNT; f++) {
+		for (int v = 0; v < 4; v++) {
+			op.format = (enum ps_fwd_format)f;
+			op.bom = v & 1;
+			op.sd_id = v & 2 ? "pamsignal@32473" : NULL;
+			op.max_message = v & 2 ? 1024 : 65507;
+			int r = ps_syslog_message(&o, &op, &it);
+			if (op.sd_id)
+				check_message(&o, op.format, op.max_message, 2); /* "{" may be in the SD */
+			else
+				check_message(&o, op.format, op.max_message, r);
+		}
+	}
+	ps_out_free(&o);
+	ps_item_free(&it);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	if (size > 0 && data[0] == '{') {
+		char *copy = malloc(size);
+		memcpy(copy, data, size);
+		forward_all(copy, size);
+		free(copy);
+		return 0;
+	}
+	/* Fields: up to 16 values separated by NUL; the first byte picks the kind and rule. */
+	struct ps_str f[16] = { 0 };
+	size_t nf = 0, start = size ? 1 : 0;
+	for (size_t i = start; i <= size && nf < 16; i++)
+		if (i == size || data[i] == 0) {
+			f[nf++] = ps_str((const char *)data + start, i - start);
+			start = i + 1;
+		}
+	unsigned pick = size ? data[0] : 0;
+	struct ps_event ev;
+	ps_event_init(&ev);
+	ev.kind = (enum ps_kind)(1 + pick % (PS_KIND__COUNT - 1));
+	ev.action = (enum ps_action)(pick % PS_ACTION__COUNT);
+	ev.time_us = 1795290623000000 + pick;
+	struct ps_str *fields[] = { &ev.user, &ev.target_user, &ev.host, &ev.service, &ev.program, &ev.command,
+				    &ev.message, &ev.src_host, &ev.method, &ev.key, &ev.tty, &ev.cwd, &ev.session,
+				    &ev.group, &ev.actor, &ev.detail };
+	for (size_t i = 0; i < nf; i++)
+		*fields[i] = f[i];
+	ev.src_ip = (struct ps_ip){ .family = 4, .a = { 203, 0, 113, (uint8_t)pick } };
+	ev.src_port = pick;
+	ev.pid = pick;
+	struct ps_out o;
+	ps_out_init_mem(&o);
+	ps_event_write_json(&o, &ev, 0);
+	forward_all(o.buf, o.len);
+
+	struct ps_alert a;
+	ps_alert_init(&a, (enum ps_rule)(pick % PS_RULE__COUNT), (enum ps_severity)(pick % PS_SEVERITY__COUNT));
+	a.time_us = ev.time_us;
+	a.host = ev.host;
+	a.user = ev.user;
+	a.src_ip = ev.src_ip;
+	ps_alert_say_str(&a, ev.message, 200);
+	a.mitre[a.n_mitre++] = "T1110";
+	a.events[a.n_events++] = &ev;
+	ps_out_reset(&o);
+	ps_alert_write_json(&o, &a);
+	forward_all(o.buf, o.len);
+	ps_out_free(&o);
+	return 0;
+}
 #else
 #error "define one PS_FUZZ_<TARGET>"
 #endif

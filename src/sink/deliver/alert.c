@@ -10,11 +10,11 @@ struct ps_str ps_item_str(const struct ps_item *a, const char *name)
 	return ps_jobject_get(&a->obj, name, PS_J_STRING);
 }
 
-static enum ps_severity event_severity(struct ps_str kind)
+enum ps_severity ps_item_event_severity(struct ps_str kind)
 {
 	if (ps_eq_lit(kind, "spoofed_log"))
 		return PS_SEVERITY_HIGH;
-	if (ps_eq_lit(kind, "source_gap") || ps_eq_lit(kind, "log_suppressed"))
+	if (ps_eq_lit(kind, "source_gap") || ps_eq_lit(kind, "log_suppressed") || ps_eq_lit(kind, "forward_overflow"))
 		return PS_SEVERITY_MEDIUM;
 	if (ps_eq_lit(kind, "auth_failure"))
 		return PS_SEVERITY_LOW;
@@ -58,7 +58,7 @@ int ps_item_parse(struct ps_item *a, const char *json, size_t len)
 		if (!ps_set(s) || ps_severity_parse(s.p, s.n, &a->severity) < 0)
 			a->severity = PS_SEVERITY_MEDIUM; /* unknown: loud enough to be seen */
 	} else {
-		a->severity = event_severity(ps_item_str(a, "kind"));
+		a->severity = ps_item_event_severity(ps_item_str(a, "kind"));
 	}
 	struct ps_str id = ps_item_str(a, "id");
 	if (safe_id(id)) {

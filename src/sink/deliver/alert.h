@@ -3,8 +3,8 @@
  * as JSON text (see jsonread.h), with what routing and messages need.
  *
  * Events carry no severity of their own: spoofed_log counts as high,
- * source_gap and log_suppressed as medium, auth_failure as low, the rest
- * as info. Alerts carry theirs.
+ * source_gap, log_suppressed and forward_overflow as medium, auth_failure
+ * as low, the rest as info. Alerts carry theirs.
  */
 #ifndef PS_SINK_DELIVER_ALERT_H
 #define PS_SINK_DELIVER_ALERT_H
@@ -36,6 +36,9 @@ struct ps_item {
  */
 int ps_item_parse(struct ps_item *a, const char *json, size_t len);
 void ps_item_free(struct ps_item *a);
+
+/* The severity an event of this kind counts as (above). */
+enum ps_severity ps_item_event_severity(struct ps_str kind);
 
 /* A string member, or PS_STR_NULL. */
 struct ps_str ps_item_str(const struct ps_item *a, const char *name);

@@ -155,7 +155,7 @@ static int rewrite(struct ps_spool *s, const struct item *items, size_t n)
 		tmp = NULL;
 		goto out;
 	}
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	fd = open(tmp, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0 || (o.len && write(fd, o.buf, o.len) != (ssize_t)o.len) || fsync(fd) < 0 || rename(tmp, s->path) < 0) {
 		r = -errno;
 		unlink(tmp);
@@ -282,5 +282,21 @@ int ps_spool_clear(struct ps_spool *s)
 	int r = ps_spool_sync(s);
 	if (r == 0 && ftruncate(s->fd, 0) < 0)
 		r = -errno;
+	return r;
+}
+
+int ps_spool_compact(struct ps_spool *s)
+{
+	char *text = NULL;
+	size_t len = 0, n = 0;
+	struct item *items = NULL;
+	uint64_t next = 1;
+	int r = ps_spool_sync(s);
+	if (r == 0 && (r = read_file(s->fd, &text, &len)) == 0) {
+		parse(text, len, &items, &n, &next);
+		r = rewrite(s, items, n);
+	}
+	free(items);
+	free(text);
 	return r;
 }

@@ -53,5 +53,9 @@ void ps_spool_done(struct ps_spool *s, uint64_t seq);
 int ps_spool_sync(struct ps_spool *s);
 /* Nothing is pending any more: empty the file (after a sync). */
 int ps_spool_clear(struct ps_spool *s);
+/* Rewrite the file with only the items still pending (after a sync), as
+ * opening does: for a queue that never empties, whose file would
+ * otherwise only grow. Reads the file back; 0 or -errno. */
+int ps_spool_compact(struct ps_spool *s);
 
 #endif
