@@ -50,19 +50,7 @@ fi
 cat "$log" > /dev/null
 lines=$(wc -l < "$log")
 
-# timed NAME CMD...: best of RUNS by CPU; sets t_wall t_cpu t_rss_kb
-timed() {
-	local name=$1 run w c rss
-	shift
-	t_wall='' t_cpu='' t_rss_kb=0
-	for ((run = 0; run < RUNS; run++)); do
-		"$GNU_TIME" -f '%e %U %S %M' -o "$tmp/time" "$@" > /dev/null 2> "$tmp/err.$name" ||
-			die "$name failed: $(tail -3 "$tmp/err.$name")"
-		read -r w c rss < <(awk '{print $1, $2 + $3, $4}' "$tmp/time")
-		[ "$rss" -gt "$t_rss_kb" ] && t_rss_kb=$rss
-		if [ -z "$t_cpu" ] || awk -v a="$c" -v b="$t_cpu" 'BEGIN{exit !(a < b)}'; then t_cpu=$c t_wall=$w; fi
-	done
-}
+. "$here/timing.sh"
 
 declare -A rate
 row() { # LABEL NAME CMD...

@@ -55,18 +55,7 @@ if [ ! -s "$log" ]; then
 fi
 cat "$log" > /dev/null
 
-# timed NAME CMD...: best of RUNS; sets t_wall t_cpu t_rss_kb (stdout to /dev/null)
-timed() {
-	local name=$1 run w c rss
-	shift
-	t_wall='' t_cpu='' t_rss_kb=0
-	for ((run = 0; run < RUNS; run++)); do
-		"$GNU_TIME" -f '%e %U %S %M' -o "$tmp/time" "$@" > /dev/null 2> "$tmp/err.$name" || die "$name failed: $(tail -3 "$tmp/err.$name")"
-		read -r w c rss < <(awk '{print $1, $2 + $3, $4}' "$tmp/time")
-		[ "$rss" -gt "$t_rss_kb" ] && t_rss_kb=$rss
-		if [ -z "$t_cpu" ] || awk -v a="$c" -v b="$t_cpu" 'BEGIN{exit !(a < b)}'; then t_cpu=$c t_wall=$w; fi
-	done
-}
+. "$here/timing.sh"
 
 echo "# $(uname -sr), $(nproc) CPU(s); $PAMSIGNAL; best of $RUNS runs"
 echo "# input: $log ($lines lines)"

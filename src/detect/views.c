@@ -47,6 +47,8 @@ bool ps_det_corroborates(struct ps_detector *d, const struct ps_event *ev)
 {
 	if (!logs_itself(ev->service))
 		return false;
+	if (d->program_logs)
+		return ps_det_secondary(ev); /* nothing to learn: no host hash per line */
 	uint64_t host = ps_det_host_hash(d);
 	if (!ps_det_secondary(ev)) {
 		*view_slot(d, host) = host; /* this host's program logs reach us */
@@ -56,8 +58,8 @@ bool ps_det_corroborates(struct ps_detector *d, const struct ps_event *ev)
 	/* auditd names no node by default (name_format = NONE): a record
 	 * without a host is this machine's, whose logs are the ones seen. */
 	if (!ps_set(ev->host))
-		return d->program_logs || d->any_view;
-	return d->program_logs || *view_slot(d, host) == host;
+		return d->any_view;
+	return *view_slot(d, host) == host;
 }
 
 void ps_detector_set_program_logs(struct ps_detector *d, bool on)
