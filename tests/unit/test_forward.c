@@ -3,7 +3,7 @@
  * RFC 5424 messages and their shortening, [forward.NAME] in the
  * configuration, routing, the disk queue's compaction, and the sender
  * thread against a TCP listener in this process (outage, restart, full
- * queue). */
+ * queue, a TLS receiver that refuses us after the handshake). */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -18,6 +18,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
 
 #include "config/config_internal.h"
 #include "sink/deliver/spool.h"
@@ -870,6 +872,99 @@ static void test_overflow(void **state)
 	rig_teardown(&r);
 }
 
+/* A self-signed certificate for the in-process TLS receiver; the forward
+ * runs with verify = no, so only the key exchange matters. */
+static SSL_CTX *receiver_tls(void)
+{
+	EVP_PKEY *key = EVP_EC_gen("P-256");
+	X509 *x = X509_new();
+	assert_non_null(key);
+	assert_non_null(x);
+	ASN1_INTEGER_set(X509_get_serialNumber(x), 1);
+	X509_gmtime_adj(X509_getm_notBefore(x), 0);
+	X509_gmtime_adj(X509_getm_notAfter(x), 3600);
+	X509_NAME_add_entry_by_txt(X509_get_subject_name(x), "CN", MBSTRING_ASC, (const unsigned char *)"t", -1, -1, 0);
+	X509_set_issuer_name(x, X509_get_subject_name(x));
+	X509_set_pubkey(x, key);
+	assert_true(X509_sign(x, key, EVP_sha256()) > 0);
+	SSL_CTX *ctx = SSL_CTX_new(TLS_server_method());
+	assert_non_null(ctx);
+	SSL_CTX_set_min_proto_version(ctx, TLS1_3_VERSION);
+	assert_int_equal(SSL_CTX_use_certificate(ctx, x), 1);
+	assert_int_equal(SSL_CTX_use_PrivateKey(ctx, key), 1);
+	X509_free(x);
+	EVP_PKEY_free(key);
+	return ctx;
+}
+
+/* Count the frames of pids [0, n) read over ssl until all are in or 5 s
+ * pass with nothing. */
+static int read_tls_frames(SSL *ssl, int fd, int n)
+{
+	static char buf[1 << 16];
+	size_t have = 0;
+	for (;;) {
+		int got = 0;
+		char needle[32];
+		for (int i = 0; i < n; i++) {
+			snprintf(needle, sizeof(needle), "\"pid\":%d}", i);
+			got += memmem(buf, have, needle, strlen(needle)) != NULL;
+		}
+		if (got == n || have == sizeof(buf))
+			return got;
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		if (!SSL_pending(ssl) && poll(&p, 1, 5000) <= 0)
+			return got;
+		int r = SSL_read(ssl, buf + have, (int)(sizeof(buf) - have));
+		if (r <= 0)
+			return got;
+		have += (size_t)r;
+	}
+}
+
+/*
+ * A TLS 1.3 receiver checks a client certificate after the handshake and
+ * may refuse us after its kernel has acknowledged our first records. This
+ * one reads the records, waits, and closes: none of them may count as
+ * delivered, and all must come again on the next connection.
+ */
+static void test_tls_late_refusal(void **state)
+{
+	(void)state;
+	struct rig r;
+	struct ps_forward *f;
+	struct ps_forward_counters c;
+	SSL_CTX *ctx = receiver_tls();
+	rig_setup(&r, true, 1 << 20);
+	r.cfg.forwards[0].transport = PS_FWD_TLS;
+	r.cfg.forwards[0].verify = false;
+	assert_int_equal(ps_forward_start(&f, &r.cfg, "web1"), 0);
+	submit_events(f, 0, 20);
+	for (int round = 0; round < 2; round++) {
+		int fd = accept_one(r.lfd);
+		SSL *ssl = SSL_new(ctx);
+		SSL_set_fd(ssl, fd);
+		assert_int_equal(SSL_accept(ssl), 1);
+		assert_int_equal(read_tls_frames(ssl, fd, 20), 20);
+		if (round == 0) {
+			usleep(300 * 1000); /* long enough for the acknowledgements to be seen */
+			ps_forward_counters(f, 0, &c);
+			assert_int_equal(c.sent, 0);
+			assert_int_equal(c.queued, 20);
+		} else {
+			for (int i = 0; i < 3000 && (ps_forward_counters(f, 0, &c), c.queued); i++)
+				usleep(10000);
+			assert_int_equal(c.queued, 0);
+			assert_int_equal(c.sent, 20);
+		}
+		SSL_free(ssl);
+		close(fd);
+	}
+	ps_forward_stop(f);
+	SSL_CTX_free(ctx);
+	rig_teardown(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -879,6 +974,7 @@ int main(void)
 		cmocka_unit_test(test_example_defaults),
 		cmocka_unit_test(test_spool_compact), cmocka_unit_test(test_route), cmocka_unit_test(test_sender),
 		cmocka_unit_test(test_overflow),
+		cmocka_unit_test(test_tls_late_refusal),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

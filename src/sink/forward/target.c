@@ -15,6 +15,7 @@
 #define ACK_POLL_US (20 * 1000)            /* how soon to look for acknowledgements */
 #define BACKOFF_MAX_US (60 * 1000000LL)    /* longest wait before connecting again */
 #define STABLE_US (10 * 1000000LL)         /* a connection up this long resets the backoff */
+#define TLS_SETTLE_US (1000 * 1000)        /* a new TLS connection proves itself this long first */
 #define COMPACT_MIN (8u * 1024 * 1024)     /* spool growth before a compaction is worth it */
 #define SPOOL_ID "f"                       /* the spool's id field; forwarding does not use it */
 
@@ -284,9 +285,17 @@ static void pop(struct target *t)
 	free(it);
 }
 
-/* Pop what the receiver acknowledged. */
+/*
+ * Pop what the receiver acknowledged. TCP acknowledges before the receiver
+ * has looked at the bytes: a TLS 1.3 receiver checks our client certificate
+ * only after the handshake, and its refusal can come in a later segment than
+ * the acknowledgement of our first records. So nothing sent over a new TLS
+ * connection counts as delivered until the connection has stayed up a while.
+ */
 static void collect(struct target *t, int64_t now)
 {
+	if (t->cfg->transport == PS_FWD_TLS && now - t->up_since_us < TLS_SETTLE_US)
+		return;
 	uint64_t acked = ps_conn_acked(&t->conn);
 	bool any = false;
 	while (t->head && t->head->mapped && t->head->tcp_end <= acked) {
