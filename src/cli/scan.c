@@ -35,6 +35,7 @@ struct scan_out {
 	bool flush_each; /* a live stream or a person is waiting for each event */
 	bool events;     /* not --alerts */
 	struct ps_detector *detector; /* NULL: --no-detect */
+	struct ps_out event_json;     /* the current event's JSON, kept for the detector's samples */
 	struct ps_enricher *enricher; /* [enrich] of -c FILE (always: sshd connections' destinations) */
 	unsigned warnings;
 };
@@ -58,16 +59,30 @@ static int write_event(const struct ps_event *in, void *arg)
 	struct ps_event enriched, *ev = &enriched;
 	memcpy(&enriched, in, offsetof(struct ps_event, text));
 	ps_enrich(so->enricher, ev);
+	struct ps_str json = { 0 };
 	if (so->events) {
-		if (so->format == FORMAT_JSON)
-			ps_event_write_json(&so->out, ev, 0);
-		else
+		if (so->format == FORMAT_TEXT) {
 			ps_event_write_text(&so->out, ev);
+		} else if (!so->detector) {
+			ps_event_write_json(&so->out, ev, 0);
+		} else {
+			/* Written aside first: the alerts that show this event as a
+			 * sample reuse the bytes, which so->out may flush meanwhile. */
+			ps_out_reset(&so->event_json);
+			ps_event_write_json(&so->event_json, ev, 0);
+			if (so->event_json.error) { /* out of memory: written the plain way */
+				so->event_json.error = 0;
+				ps_event_write_json(&so->out, ev, 0);
+			} else {
+				ps_out_put(&so->out, so->event_json.buf, so->event_json.len);
+				json = ps_str(so->event_json.buf, so->event_json.len - 1); /* without its newline */
+			}
+		}
 		if (so->flush_each)
 			ps_out_flush(&so->out);
 	}
 	if (so->detector)
-		return ps_detector_feed(so->detector, ev, write_alert, so);
+		return ps_detector_feed_json(so->detector, ev, json, write_alert, so);
 	return so->out.error;
 }
 
@@ -183,6 +198,7 @@ int ps_cmd_scan(int argc, char **argv)
 
 	static char outbuf[64 * 1024];
 	ps_out_init_fd(&so.out, STDOUT_FILENO, outbuf, sizeof(outbuf));
+	ps_out_init_mem(&so.event_json);
 	if (so.format == FORMAT_TEXT)
 		ps_event_write_text_header(&so.out);
 
@@ -222,6 +238,7 @@ int ps_cmd_scan(int argc, char **argv)
 		ps_detector_free(so.detector);
 	}
 	ps_enricher_free(so.enricher);
+	ps_out_free(&so.event_json);
 	if (ps_out_flush(&so.out) < 0) {
 		if (so.out.error != -EPIPE)
 			ps_log_error("scan: writing output: %s", strerror(-so.out.error));

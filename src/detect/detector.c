@@ -115,7 +115,7 @@ int ps_detector_new(const struct ps_config *cfg, struct ps_detector **out)
 		samples = PS_SAMPLES_MAX;
 	if (ps_det_conns_new(d, conns) < 0 || !(d->samples = ps_samples_new(samples)))
 		goto fail;
-	d->memory += conns * ps_det_conn_entry_cost() + samples * PS_SAMPLE_SLOT;
+	d->memory += conns * ps_det_conn_entry_cost() + ps_samples_size(samples);
 	if (d->rules[PS_RULE_OFF_HOURS].table && (r = ps_tz_load(d->cfg.timezone, &d->tz)) < 0)
 		goto fail;
 	*out = d;
@@ -178,6 +178,7 @@ static bool pam_step_of_sshd_login(const struct ps_event *ev)
 static void begin(struct ps_detector *d, const struct ps_event *ev, ps_alert_fn fn, void *arg)
 {
 	d->cur = ev;
+	d->cur_json = (struct ps_str){ 0 };
 	d->cur_ref = 0;
 	d->fn = fn;
 	d->fn_arg = arg;
@@ -187,7 +188,14 @@ static void begin(struct ps_detector *d, const struct ps_event *ev, ps_alert_fn 
 
 int ps_detector_feed(struct ps_detector *d, const struct ps_event *ev, ps_alert_fn fn, void *arg)
 {
+	return ps_detector_feed_json(d, ev, (struct ps_str){ 0 }, fn, arg);
+}
+
+int ps_detector_feed_json(struct ps_detector *d, const struct ps_event *ev, struct ps_str json, ps_alert_fn fn,
+			  void *arg)
+{
 	begin(d, ev, fn, arg);
+	d->cur_json = json;
 	int64_t now = ev->time_us >= 0 ? ev->time_us : d->clock_us;
 	if (now >= d->next_expiry_us) {
 		expire(d, now, EXPIRE_BATCH);

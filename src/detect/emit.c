@@ -165,7 +165,7 @@ void ps_det_emit(struct ps_detector *d, struct rule_rt *r, struct entry *e, cons
 	const struct ps_event *latest = ev;
 	for (unsigned i = 0; i < inc->n_samples; i++) {
 		const struct ps_event *s = &copies[a.n_events];
-		if (!ps_samples_get(d->samples, inc->samples[i], &copies[a.n_events]))
+		if (!ps_samples_get(d->samples, inc->samples[i], &copies[a.n_events], &a.events_json[a.n_events]))
 			continue; /* overwritten by newer samples */
 		a.events[a.n_events++] = s;
 		if (ev && inc->samples[i] == d->cur_ref)
@@ -173,8 +173,10 @@ void ps_det_emit(struct ps_detector *d, struct rule_rt *r, struct entry *e, cons
 		if (!ev)
 			latest = s;
 	}
-	if (ev && !cur_sampled && d->n_samples > 0)
+	if (ev && !cur_sampled && d->n_samples > 0) {
+		a.events_json[a.n_events] = ev == d->cur ? d->cur_json : (struct ps_str){ 0 };
 		a.events[a.n_events++] = ev;
+	}
 	if (latest) {
 		a.host = latest->host;
 		a.service = latest->service;

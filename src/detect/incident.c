@@ -95,7 +95,7 @@ bool ps_det_add(struct ps_detector *d, struct rule_rt *r, struct entry *e, const
 	inc->count += n;
 	if (inc->n_samples < d->n_samples && ev) {
 		if (!d->cur_ref)
-			d->cur_ref = ps_samples_put(d->samples, ev);
+			d->cur_ref = ps_samples_put(d->samples, ev, ev == d->cur ? d->cur_json : (struct ps_str){ 0 });
 		inc->samples[inc->n_samples++] = d->cur_ref;
 	}
 	return fresh;

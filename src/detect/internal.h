@@ -147,8 +147,10 @@ struct ps_detector {
 	int64_t clock_us;           /* latest event time seen */
 	size_t memory;
 
-	/* The event being fed, and its copy in the sample store once made. */
+	/* The event being fed, its JSON when the caller gave it, and its copy
+	 * in the sample store once made. */
 	const struct ps_event *cur;
+	struct ps_str cur_json;
 	uint32_t cur_ref;
 	/* Keys of the current event that several rules share, made once
 	 * (every table hashes with sip, so one hash serves them all). */
