@@ -89,7 +89,7 @@ int ps_detector_new(const struct ps_config *cfg, struct ps_detector **out)
 	if (!d || (r = copy_config(d, &cfg->detect)) < 0)
 		goto fail;
 	ps_sipkey_random(&d->sip);
-	d->last_host_n = SIZE_MAX;
+	ps_det_forget_hashes(d);
 	uint64_t budget = d->cfg.max_memory;
 	for (int i = 0; i < PS_RULE__COUNT; i++) {
 		d->rules[i].id = (enum ps_rule)i;

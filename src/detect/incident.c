@@ -81,7 +81,8 @@ bool ps_det_add(struct ps_detector *d, struct rule_rt *r, struct entry *e, const
 	int64_t *ring = ps_det_ring(r, e);
 	for (uint32_t i = 0; i < weight && i < r->ring; i++) {
 		ring[e->ring_pos] = now;
-		e->ring_pos = (uint16_t)((e->ring_pos + 1) % r->ring);
+		if (++e->ring_pos == r->ring) /* no division: this runs for every attempt */
+			e->ring_pos = 0;
 		if (e->ring_n < r->ring)
 			e->ring_n++;
 	}

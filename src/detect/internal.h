@@ -69,6 +69,17 @@ struct name_key {
 void ps_det_name_key(const struct ps_detector *d, struct name_key *k, struct ps_str host, struct ps_str name);
 struct ps_str ps_det_name_shown(const struct name_key *k);
 
+/* The last text or key hashed, and its hash. */
+struct last_text {
+	size_t n;                   /* > sizeof(text): none */
+	uint64_t hash;
+	char text[64];
+};
+struct last_key {
+	struct ip_key key;          /* family 0: none */
+	uint64_t hash;
+};
+
 uint64_t ps_det_hash(const struct ps_detector *d, struct ps_str s);
 /* Table hashes of keys made of SipHash values (see ps_table_hash_fn). */
 uint64_t ps_det_mix(uint64_t a, uint64_t b);
@@ -77,6 +88,10 @@ uint64_t ps_det_hash_name_key(const struct ps_sipkey *sip, const void *key);
 /* The current event's source address key and its hash (src_ip must be set),
  * its host's and user's hashes, its (host, user) key. */
 const struct ip_key *ps_det_src(struct ps_detector *d, uint64_t *hash);
+/* Drop the kept hashes (the hash key changed). */
+void ps_det_forget_hashes(struct ps_detector *d);
+/* The hash of a network key (brute_force_subnet's, targeted_account's /64). */
+uint64_t ps_det_net_hash(struct ps_detector *d, const struct ip_key *net);
 uint64_t ps_det_host_hash(struct ps_detector *d);
 uint64_t ps_det_user_hash(struct ps_detector *d);
 void ps_det_user_key(struct ps_detector *d, struct name_key *k);
@@ -158,12 +173,10 @@ struct ps_detector {
 	struct ip_key src;          /* the source address */
 	uint64_t src_hash, host_hash, user_hash;
 	/* A log's events mostly share one host, and an attack's lines come in
-	 * runs from one source: the last hashes are kept across events. */
-	char last_host[64];
-	size_t last_host_n;         /* > sizeof(last_host): none */
-	uint64_t last_host_hash;
-	struct ip_key last_src;     /* family 0: none */
-	uint64_t last_src_hash;
+	 * runs from one source and user: the last hashes are kept across
+	 * events (emit.c). */
+	struct last_text last_host, last_user;
+	struct last_key last_src, last_net;
 	int64_t next_expiry_us;
 	/* Hosts whose programs' own log lines have been seen (views.c): a
 	 * direct-mapped set of host hashes; a collision forgets a host. */
