@@ -94,7 +94,10 @@ int ps_detector_new(const struct ps_config *cfg, struct ps_detector **out)
 	for (int i = 0; i < PS_RULE__COUNT; i++) {
 		d->rules[i].id = (enum ps_rule)i;
 		d->rules[i].cfg = &d->cfg.rule[i];
+		d->rules[i].window_us = d->cfg.rule[i].window_s * USEC;
+		d->rules[i].realert_us = d->cfg.rule[i].realert_s * USEC;
 	}
+	d->any_allow = d->n_allow_cidrs > 0 || d->allow_users[0];
 	for (size_t i = 0; i < sizeof(setups) / sizeof(setups[0]); i++)
 		setups[i](d);
 	r = -ENOMEM;
@@ -149,6 +152,8 @@ void ps_detector_free(struct ps_detector *d)
 /* [detect] allowlist_cidrs and allowlist_users: every rule ignores these. */
 static bool allowlisted(const struct ps_detector *d, const struct ps_event *ev)
 {
+	if (!d->any_allow)
+		return false;
 	if (ev->src_ip.family)
 		for (size_t i = 0; i < d->n_allow_cidrs; i++)
 			if (ps_cidr_contains(&d->allow_cidrs[i], &ev->src_ip))
@@ -211,10 +216,15 @@ int ps_detector_feed_json(struct ps_detector *d, const struct ps_event *ev, stru
 	uint32_t attempts;
 	switch (ev->kind) {
 	case PS_KIND_AUTH_FAILURE:
+		/* Half of the failure lines are no attempt of their own (PAM's
+		 * line beside sshd's, a summary): the rules that count attempts
+		 * have nothing to do with those. */
 		attempts = ps_det_attempts(d, ev, now);
-		ps_det_guessing(d, ev, now, attempts);
-		ps_det_spraying(d, ev, now, attempts);
-		ps_det_compromise(d, ev, now, attempts);
+		if (attempts) {
+			ps_det_guessing(d, ev, now, attempts);
+			ps_det_spraying(d, ev, now, attempts);
+			ps_det_compromise(d, ev, now, attempts);
+		}
 		ps_det_privilege(d, ev, now, attempts);
 		break;
 	case PS_KIND_AUTH_SUCCESS:

@@ -23,7 +23,7 @@ static void keep_bits(uint8_t *dst, const uint8_t *src, unsigned keep)
 	memcpy(dst, &w, 8);
 }
 
-void ps_det_ip_key(struct ip_key *k, const struct ps_ip *ip, unsigned prefix4, unsigned prefix6)
+static void ip_key(struct ip_key *k, const struct ps_ip *ip, unsigned prefix4, unsigned prefix6)
 {
 	memset(k, 0, sizeof(*k));
 	if (!ip->family)
@@ -55,6 +55,11 @@ void ps_det_forget_hashes(struct ps_detector *d)
 	d->last_src.key.family = d->last_net.key.family = 0;
 }
 
+void ps_det_ip_key(struct ip_key *k, const struct ps_ip *ip, unsigned prefix4, unsigned prefix6)
+{
+	ip_key(k, ip, prefix4, prefix6);
+}
+
 /* The hash of an ip_key, the last one's kept: an attack's lines come in runs. */
 static uint64_t ip_key_hash(const struct ps_detector *d, struct last_key *last, const struct ip_key *k)
 {
@@ -68,7 +73,7 @@ static uint64_t ip_key_hash(const struct ps_detector *d, struct last_key *last, 
 const struct ip_key *ps_det_src(struct ps_detector *d, uint64_t *hash)
 {
 	if (!(d->have & HAVE_SRC)) {
-		ps_det_ip_key(&d->src, &d->cur->src_ip, 32, 128);
+		ip_key(&d->src, &d->cur->src_ip, 32, 128);
 		d->src_hash = ip_key_hash(d, &d->last_src, &d->src);
 		d->have |= HAVE_SRC;
 	}
