@@ -12,11 +12,16 @@
 #    maxretry 5 within findtime 10m, bantime 10m, per address).
 # 3. flood: FLOOD_LINES failed logins from as many distinct IPv6 addresses,
 #    then one new attacker: peak RSS, lines/s, and whether it still alerted.
+# 4. state save (pamsignal run): how long one save of a full state blocks
+#    the event loop, serialised in the loop (as it was) next to a forked
+#    child writing it (as it is); bench/detect-save-bench.c, built next to
+#    PAMSIGNAL.
 #
 # Builds nothing. Environment (all optional):
 #   PAMSIGNAL=path     default build-release/pamsignal, else build/pamsignal
 #   RUNS=N             best of N timed runs (default 3)
 #   FLOOD_LINES=N      default 1000000
+#   SAVE_EVENTS=N      flood events before the state save (default 3000000)
 #   SKIP_FAIL2BAN=1    fail2ban-regex takes ~30 s per million lines
 #   SEED=N             generator seed (default 1105)
 #   BENCH_CACHE=dir    generated logs (default bench/out)
@@ -158,4 +163,14 @@ if "$PAMSIGNAL" scan --format json --alerts "$flood" | grep -q '"rule":"brute_fo
 else
 	echo "the attacker after the flood alerted: NO"
 	exit 1
+fi
+
+echo
+echo "## 4. state save in pamsignal run: a full state, event loop blocked per save"
+save_bench=$(dirname "$PAMSIGNAL")/detect-save-bench
+if [ -x "$save_bench" ]; then
+	mkdir -p "$tmp/state"
+	"$save_bench" "${SAVE_EVENTS:-3000000}" "$tmp/state" "$RUNS"
+else
+	echo "$save_bench not found (built with pamsignal), skipped"
 fi

@@ -35,6 +35,10 @@ struct scan_out {
 	bool flush_each; /* a live stream or a person is waiting for each event */
 	bool events;     /* not --alerts */
 	struct ps_detector *detector; /* NULL: --no-detect */
+	/* While the detector reads the current event's JSON in out's buffer,
+	 * the alerts it raises are collected here and written after. */
+	struct ps_out alerts;
+	bool collect;
 	struct ps_enricher *enricher; /* [enrich] of -c FILE (always: sshd connections' destinations) */
 	unsigned warnings;
 };
@@ -42,6 +46,10 @@ struct scan_out {
 static int write_alert(const struct ps_alert *a, void *arg)
 {
 	struct scan_out *so = arg;
+	if (so->collect) {
+		ps_alert_write_json(&so->alerts, a);
+		return so->alerts.error;
+	}
 	if (so->format == FORMAT_JSON)
 		ps_alert_write_json(&so->out, a);
 	else
@@ -51,6 +59,27 @@ static int write_alert(const struct ps_alert *a, void *arg)
 	return so->out.error;
 }
 
+/*
+ * Feed ev with the JSON just written for it at out's buffer from start,
+ * if nothing was flushed since: alerts that show ev as a sample reuse
+ * those bytes. Its alerts are held back meanwhile (a flush would move
+ * the bytes), and written after it all the same.
+ */
+static int feed_written(struct scan_out *so, const struct ps_event *ev, size_t start, uint64_t flushes)
+{
+	if (so->out.flushes != flushes || so->out.error || so->out.len <= start)
+		return ps_detector_feed(so->detector, ev, write_alert, so);
+	struct ps_str json = ps_str(so->out.buf + start, so->out.len - start - 1); /* without its newline */
+	ps_out_reset(&so->alerts);
+	so->collect = true;
+	int r = ps_detector_feed_json(so->detector, ev, json, write_alert, so);
+	so->collect = false;
+	if (so->alerts.error && !so->out.error)
+		so->out.error = so->alerts.error; /* out of memory: alerts lost, and scan fails saying so */
+	ps_out_put(&so->out, so->alerts.buf, so->alerts.len);
+	return r < 0 ? r : so->out.error;
+}
+
 static int write_event(const struct ps_event *in, void *arg)
 {
 	struct scan_out *so = arg;
@@ -58,6 +87,12 @@ static int write_event(const struct ps_event *in, void *arg)
 	struct ps_event enriched, *ev = &enriched;
 	memcpy(&enriched, in, offsetof(struct ps_event, text));
 	ps_enrich(so->enricher, ev);
+	if (so->events && so->format == FORMAT_JSON && so->detector && !so->flush_each) {
+		size_t start = so->out.len;
+		uint64_t flushes = so->out.flushes;
+		ps_event_write_json(&so->out, ev, 0);
+		return feed_written(so, ev, start, flushes);
+	}
 	if (so->events) {
 		if (so->format == FORMAT_JSON)
 			ps_event_write_json(&so->out, ev, 0);
@@ -183,6 +218,7 @@ int ps_cmd_scan(int argc, char **argv)
 
 	static char outbuf[64 * 1024];
 	ps_out_init_fd(&so.out, STDOUT_FILENO, outbuf, sizeof(outbuf));
+	ps_out_init_mem(&so.alerts);
 	if (so.format == FORMAT_TEXT)
 		ps_event_write_text_header(&so.out);
 
@@ -222,6 +258,7 @@ int ps_cmd_scan(int argc, char **argv)
 		ps_detector_free(so.detector);
 	}
 	ps_enricher_free(so.enricher);
+	ps_out_free(&so.alerts);
 	if (ps_out_flush(&so.out) < 0) {
 		if (so.out.error != -EPIPE)
 			ps_log_error("scan: writing output: %s", strerror(-so.out.error));

@@ -61,6 +61,29 @@ static int sync_dir(const char *dir)
 	return r;
 }
 
+/* tmp_path filled, synced and renamed over path; then its directory synced. */
+static int replace(const char *path, const char *tmp_path, const char *dir, ps_checkpoint_fill_fn *fill, void *arg)
+{
+	int fd = open(tmp_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		return -errno;
+	int r = fill(fd, arg);
+	if (r == 0 && fsync(fd) < 0)
+		r = -errno;
+	close(fd);
+	if (r == 0 && rename(tmp_path, path) < 0)
+		r = -errno;
+	if (r == 0)
+		r = sync_dir(dir);
+	return r;
+}
+
+static int fill_text(int fd, void *arg)
+{
+	const struct snapshot *s = arg;
+	return write_all(fd, s->text, s->len);
+}
+
 static int write_state(struct ps_checkpoint *c, struct snapshot *s)
 {
 	int r = 0;
@@ -72,19 +95,7 @@ static int write_state(struct ps_checkpoint *c, struct snapshot *s)
 	close_fds(s);
 	if (r < 0)
 		return r;
-
-	int fd = open(c->tmp_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0)
-		return -errno;
-	r = write_all(fd, s->text, s->len);
-	if (r == 0 && fsync(fd) < 0)
-		r = -errno;
-	close(fd);
-	if (r == 0 && rename(c->tmp_path, c->path) < 0)
-		r = -errno;
-	if (r == 0)
-		r = sync_dir(c->dir);
-	return r;
+	return replace(c->path, c->tmp_path, c->dir, fill_text, s);
 }
 
 static void *run(void *arg)
@@ -114,29 +125,46 @@ static void *run(void *arg)
 	return NULL;
 }
 
+/* path's temporary file and directory (malloc'ed). Returns 0 or -ENOMEM. */
+static int names(const char *path, char **tmp_path, char **dir)
+{
+	*dir = strdup(path);
+	if (!*dir || asprintf(tmp_path, "%s.tmp", path) < 0) {
+		free(*dir);
+		return -ENOMEM;
+	}
+	char *slash = strrchr(*dir, '/');
+	if (slash == *dir)
+		slash[1] = '\0';
+	else if (slash)
+		*slash = '\0';
+	else
+		memcpy(*dir, ".", 2); /* strlen(path) >= 1 */
+	return 0;
+}
+
+int ps_checkpoint_replace(const char *path, ps_checkpoint_fill_fn *fill, void *arg)
+{
+	char *tmp_path, *dir;
+	if (names(path, &tmp_path, &dir) < 0)
+		return -ENOMEM;
+	int r = replace(path, tmp_path, dir, fill, arg);
+	free(tmp_path);
+	free(dir);
+	return r;
+}
+
 int ps_checkpoint_start(struct ps_checkpoint **out, const char *path)
 {
 	struct ps_checkpoint *c = calloc(1, sizeof(*c));
 	if (!c)
 		return -ENOMEM;
 	c->path = strdup(path);
-	if (c->path && asprintf(&c->tmp_path, "%s.tmp", path) < 0)
-		c->tmp_path = NULL;
-	c->dir = c->path ? strdup(path) : NULL;
-	if (!c->path || !c->tmp_path || !c->dir) {
+	if (!c->path || names(path, &c->tmp_path, &c->dir) < 0) {
 		free(c->path);
-		free(c->tmp_path);
-		free(c->dir);
 		free(c);
 		return -ENOMEM;
 	}
-	char *slash = strrchr(c->dir, '/');
-	if (slash == c->dir)
-		slash[1] = '\0';
-	else if (slash)
-		*slash = '\0';
-	else
-		memcpy(c->dir, ".", 2); /* strlen(path) >= 1 */
 	pthread_mutex_init(&c->lock, NULL);
 	pthread_cond_init(&c->wake, NULL);
 	int r = pthread_create(&c->thread, NULL, run, c);

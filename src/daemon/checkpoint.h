@@ -34,6 +34,15 @@ int ps_checkpoint_error(struct ps_checkpoint *c);
 /* Write whatever is pending, synchronously, and end the thread. */
 int ps_checkpoint_stop(struct ps_checkpoint *c);
 
+/*
+ * Replace the file at path the same way, synchronously: fill(fd, arg)
+ * writes the new text into a temporary file beside it (path.tmp), then
+ * fsync, rename, fsync of the directory. Returns 0, fill's negative errno,
+ * or the first error of the rest.
+ */
+typedef int ps_checkpoint_fill_fn(int fd, void *arg);
+int ps_checkpoint_replace(const char *path, ps_checkpoint_fill_fn *fill, void *arg);
+
 /* Read the state file into a malloc'ed, NUL-terminated buffer; -ENOENT if none. */
 int ps_checkpoint_read(const char *state_path, char **text, size_t *len);
 

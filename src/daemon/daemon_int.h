@@ -74,8 +74,9 @@ struct daemon {
 
 	struct ps_sessions *sessions;
 	struct ps_detector *detector;
-	struct ps_checkpoint *detect_checkpoint; /* STATE_DIR/detect (detect.c) */
-	char *detect_path;
+	char *detect_path;           /* STATE_DIR/detect (detect.c) */
+	pid_t detect_saver;          /* the child writing it (forksave.h); 0: none */
+	sd_event_source *detect_saver_exit; /* its pidfd, readable once it has exited */
 	sd_event_source *detect_timer; /* saves the detector's state a minute after activity */
 	bool detect_dirty;           /* fed since the last save */
 	struct ps_dedup *dedup;      /* only with more than one source */

@@ -6,11 +6,13 @@
  * That state (counters in their windows, open incidents, new_source
  * history) can be megabytes under attack, so it is not part of every
  * checkpoint: it is saved a minute after the last event fed (one save per
- * busy spell, no timer while idle) and at exit, by a checkpoint thread of
- * its own (atomic replace, no fsync on this thread). After a clean stop it
- * is exact; after a crash it may be up to a minute behind the event log, so
- * counters can miss what that minute counted (never count it twice: it is
- * saved from a state the event log had already reached).
+ * busy spell, no timer while idle) by a forked child (forksave.h), which
+ * writes the state as it was at the fork while the loop goes on: writing
+ * it here would stop ingestion for as long as that takes. At exit it is
+ * written here, exactly. After a clean stop it is exact; after a crash it
+ * may be up to a minute behind the event log, so counters can miss what
+ * that minute counted (never count it twice: it is saved from a state the
+ * event log had already reached).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -18,6 +20,7 @@
 #include <string.h>
 
 #include "daemon/daemon_int.h"
+#include "daemon/forksave.h"
 #include "event/text.h"
 #include "util/log.h"
 #include "util/timeconv.h"
@@ -68,22 +71,75 @@ static char *save_text(struct daemon *d, size_t *len)
 	return buf;
 }
 
+/* The detector's state into fd (ps_checkpoint_fill_fn). */
+static int fill_state(int fd, void *arg)
+{
+	int copy = dup(fd);
+	FILE *f = copy < 0 ? NULL : fdopen(copy, "w");
+	if (!f) {
+		int r = -errno;
+		if (copy >= 0)
+			close(copy);
+		return r;
+	}
+	int r = ps_detector_save(arg, f);
+	if (fclose(f) != 0 && r == 0)
+		r = -EIO;
+	return r;
+}
+
+static void save_later(struct daemon *d)
+{
+	sd_event_source_set_time_relative(d->detect_timer, DETECT_SAVE_AFTER_US);
+	sd_event_source_set_enabled(d->detect_timer, SD_EVENT_ONESHOT);
+}
+
+/* The saving child, if it has ended (block: once it has): reaped, and what
+ * went wrong logged. */
+static void reap_saver(struct daemon *d, bool block)
+{
+	if (!d->detect_saver)
+		return;
+	int r = ps_forksave_wait(d->detect_saver, block);
+	if (r == 1)
+		return;
+	d->detect_saver = 0;
+	d->detect_saver_exit = sd_event_source_unref(d->detect_saver_exit); /* closes its pidfd */
+	if (r < 0)
+		ps_log_error("writing %s: %s", d->detect_path, strerror(-r));
+}
+
+static int on_saver_exit(sd_event_source *s, int fd, uint32_t revents, void *arg)
+{
+	(void)s, (void)fd, (void)revents;
+	reap_saver(arg, false);
+	return 0;
+}
+
 void ps_detect_save(struct daemon *d)
 {
-	size_t len;
-	char *text;
+	pid_t pid;
+	int pidfd;
 
 	if (!d->detector || !d->detect_dirty)
 		return;
-	if (!(text = save_text(d, &len))) {
-		ps_log_error("saving the detector's state: out of memory");
+	reap_saver(d, false); /* without a pidfd, it is seen to here */
+	if (d->detect_saver) {
+		save_later(d); /* the last save is still being written */
 		return;
 	}
-	ps_checkpoint_post(d->detect_checkpoint, text, len, NULL, 0); /* takes text */
+	int r = ps_forksave_start(d->detect_path, fill_state, d->detector, &pid, &pidfd);
+	if (r < 0) {
+		ps_log_error("saving the detector's state: %s", strerror(-r));
+		save_later(d);
+		return;
+	}
+	d->detect_saver = pid;
 	d->detect_dirty = false;
-	int err = ps_checkpoint_error(d->detect_checkpoint);
-	if (err)
-		ps_log_error("writing %s: %s", d->detect_path, strerror(-err));
+	if (pidfd >= 0 && sd_event_add_io(d->loop, &d->detect_saver_exit, pidfd, EPOLLIN, on_saver_exit, d) >= 0)
+		sd_event_source_set_io_fd_own(d->detect_saver_exit, true);
+	else if (pidfd >= 0)
+		close(pidfd);
 }
 
 static int on_save_timer(sd_event_source *s, uint64_t usec, void *arg)
@@ -129,8 +185,7 @@ int ps_detect_open(struct daemon *d)
 	} else if (r != -ENOENT) {
 		ps_log_error("%s: %s; detection starts afresh", d->detect_path, strerror(-r));
 	}
-	if ((r = ps_checkpoint_start(&d->detect_checkpoint, d->detect_path)) < 0 ||
-	    (r = sd_event_add_time_relative(d->loop, &d->detect_timer, CLOCK_MONOTONIC, DETECT_SAVE_AFTER_US,
+	if ((r = sd_event_add_time_relative(d->loop, &d->detect_timer, CLOCK_MONOTONIC, DETECT_SAVE_AFTER_US,
 					    1000000, on_save_timer, d)) < 0)
 		return r;
 	sd_event_source_set_enabled(d->detect_timer, SD_EVENT_OFF);
@@ -159,13 +214,12 @@ void ps_detect_reload(struct daemon *d)
 int ps_detect_close(struct daemon *d)
 {
 	int r = 0;
-	if (d->detector && d->detect_checkpoint) {
-		d->detect_dirty = true; /* exact state at a clean stop */
-		ps_detect_save(d);
+	reap_saver(d, true);
+	if (d->detector && d->detect_timer) {
+		/* Exact state at a clean stop; nothing is left to ingest. */
+		if ((r = ps_checkpoint_replace(d->detect_path, fill_state, d->detector)) < 0)
+			ps_log_error("writing %s: %s", d->detect_path, strerror(-r));
 	}
-	if (d->detect_checkpoint && (r = ps_checkpoint_stop(d->detect_checkpoint)) < 0)
-		ps_log_error("writing %s: %s", d->detect_path, strerror(-r));
-	d->detect_checkpoint = NULL;
 	d->detect_timer = sd_event_source_unref(d->detect_timer);
 	ps_detector_free(d->detector);
 	d->detector = NULL;

@@ -113,7 +113,7 @@ static uint32_t sshd_attempt(struct ps_detector *d, const struct ps_event *ev, i
 		key.id = -1 - ev->src_port;
 	else
 		return 1; /* nothing ties its lines together: each counts */
-	uint64_t h = ps_table_hash(d->conns, &key);
+	uint64_t h = hash_conn(&d->sip, &key);
 	struct conn *c = ps_table_find(d->conns, &key, h, now);
 	enum pending was = c ? c->pending : NONE;
 	enum pending next = NONE;

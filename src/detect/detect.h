@@ -49,6 +49,15 @@ void ps_detector_set_program_logs(struct ps_detector *d, bool on);
 int ps_detector_feed(struct ps_detector *d, const struct ps_event *ev, ps_alert_fn fn, void *arg);
 
 /*
+ * The same, for a caller that has just written ev as JSON: json is what
+ * ps_event_write_json(o, ev, PS_JSON_NO_NEWLINE) wrote, read during the
+ * call only. Alerts that show ev as a sample then carry those bytes
+ * (ps_alert.events_json) instead of having it written again.
+ */
+int ps_detector_feed_json(struct ps_detector *d, const struct ps_event *ev, struct ps_str json, ps_alert_fn fn,
+			  void *arg);
+
+/*
  * Let time pass without events (the daemon's timer, every minute or so):
  * state older than its rule's window is dropped, and the incidents it held
  * end (quietly: see ps_detector_flush for final counts). now_us is in event

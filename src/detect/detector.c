@@ -89,12 +89,15 @@ int ps_detector_new(const struct ps_config *cfg, struct ps_detector **out)
 	if (!d || (r = copy_config(d, &cfg->detect)) < 0)
 		goto fail;
 	ps_sipkey_random(&d->sip);
-	d->last_host_n = SIZE_MAX;
+	ps_det_forget_hashes(d);
 	uint64_t budget = d->cfg.max_memory;
 	for (int i = 0; i < PS_RULE__COUNT; i++) {
 		d->rules[i].id = (enum ps_rule)i;
 		d->rules[i].cfg = &d->cfg.rule[i];
+		d->rules[i].window_us = d->cfg.rule[i].window_s * USEC;
+		d->rules[i].realert_us = d->cfg.rule[i].realert_s * USEC;
 	}
+	d->any_allow = d->n_allow_cidrs > 0 || d->allow_users[0];
 	for (size_t i = 0; i < sizeof(setups) / sizeof(setups[0]); i++)
 		setups[i](d);
 	r = -ENOMEM;
@@ -115,7 +118,7 @@ int ps_detector_new(const struct ps_config *cfg, struct ps_detector **out)
 		samples = PS_SAMPLES_MAX;
 	if (ps_det_conns_new(d, conns) < 0 || !(d->samples = ps_samples_new(samples)))
 		goto fail;
-	d->memory += conns * ps_det_conn_entry_cost() + samples * PS_SAMPLE_SLOT;
+	d->memory += conns * ps_det_conn_entry_cost() + ps_samples_size(samples);
 	if (d->rules[PS_RULE_OFF_HOURS].table && (r = ps_tz_load(d->cfg.timezone, &d->tz)) < 0)
 		goto fail;
 	*out = d;
@@ -149,6 +152,8 @@ void ps_detector_free(struct ps_detector *d)
 /* [detect] allowlist_cidrs and allowlist_users: every rule ignores these. */
 static bool allowlisted(const struct ps_detector *d, const struct ps_event *ev)
 {
+	if (!d->any_allow)
+		return false;
 	if (ev->src_ip.family)
 		for (size_t i = 0; i < d->n_allow_cidrs; i++)
 			if (ps_cidr_contains(&d->allow_cidrs[i], &ev->src_ip))
@@ -178,6 +183,7 @@ static bool pam_step_of_sshd_login(const struct ps_event *ev)
 static void begin(struct ps_detector *d, const struct ps_event *ev, ps_alert_fn fn, void *arg)
 {
 	d->cur = ev;
+	d->cur_json = (struct ps_str){ 0 };
 	d->cur_ref = 0;
 	d->fn = fn;
 	d->fn_arg = arg;
@@ -187,7 +193,14 @@ static void begin(struct ps_detector *d, const struct ps_event *ev, ps_alert_fn 
 
 int ps_detector_feed(struct ps_detector *d, const struct ps_event *ev, ps_alert_fn fn, void *arg)
 {
+	return ps_detector_feed_json(d, ev, (struct ps_str){ 0 }, fn, arg);
+}
+
+int ps_detector_feed_json(struct ps_detector *d, const struct ps_event *ev, struct ps_str json, ps_alert_fn fn,
+			  void *arg)
+{
 	begin(d, ev, fn, arg);
+	d->cur_json = json;
 	int64_t now = ev->time_us >= 0 ? ev->time_us : d->clock_us;
 	if (now >= d->next_expiry_us) {
 		expire(d, now, EXPIRE_BATCH);
@@ -203,10 +216,15 @@ int ps_detector_feed(struct ps_detector *d, const struct ps_event *ev, ps_alert_
 	uint32_t attempts;
 	switch (ev->kind) {
 	case PS_KIND_AUTH_FAILURE:
+		/* Half of the failure lines are no attempt of their own (PAM's
+		 * line beside sshd's, a summary): the rules that count attempts
+		 * have nothing to do with those. */
 		attempts = ps_det_attempts(d, ev, now);
-		ps_det_guessing(d, ev, now, attempts);
-		ps_det_spraying(d, ev, now, attempts);
-		ps_det_compromise(d, ev, now, attempts);
+		if (attempts) {
+			ps_det_guessing(d, ev, now, attempts);
+			ps_det_spraying(d, ev, now, attempts);
+			ps_det_compromise(d, ev, now, attempts);
+		}
 		ps_det_privilege(d, ev, now, attempts);
 		break;
 	case PS_KIND_AUTH_SUCCESS:

@@ -8,7 +8,22 @@ uint64_t ps_det_hash(const struct ps_detector *d, struct ps_str s)
 	return ps_siphash(&d->sip, s.p ? s.p : "", s.n) | 1; /* never 0: 0 means "none" in sets */
 }
 
-void ps_det_ip_key(struct ip_key *k, const struct ps_ip *ip, unsigned prefix4, unsigned prefix6)
+/* The first `keep` bits (0..64) of 8 bytes, in address order; the rest zero. */
+static void keep_bits(uint8_t *dst, const uint8_t *src, unsigned keep)
+{
+	uint64_t w;
+	memcpy(&w, src, 8);
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	w = __builtin_bswap64(w);
+#endif
+	w = keep ? w & ~UINT64_C(0) << (64 - keep) : 0;
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	w = __builtin_bswap64(w);
+#endif
+	memcpy(dst, &w, 8);
+}
+
+static void ip_key(struct ip_key *k, const struct ps_ip *ip, unsigned prefix4, unsigned prefix6)
 {
 	memset(k, 0, sizeof(*k));
 	if (!ip->family)
@@ -18,44 +33,80 @@ void ps_det_ip_key(struct ip_key *k, const struct ps_ip *ip, unsigned prefix4, u
 		prefix = bits;
 	k->family = ip->family;
 	k->prefix = (uint8_t)(prefix < bits ? prefix : 0);
-	memcpy(k->a, ip->a, (prefix + 7) / 8);
-	if (prefix % 8)
-		k->a[prefix / 8] &= (uint8_t)(0xff00u >> (prefix % 8));
+	/* Whole words, not a copy of (prefix + 7) / 8 bytes and a mask: every
+	 * attempt makes two of these. */
+	keep_bits(k->a, ip->a, prefix < 64 ? prefix : 64);
+	keep_bits(k->a + 8, ip->a + 8, prefix > 64 ? prefix - 64 : 0);
+}
+
+static bool same_ip_key(const struct ip_key *a, const struct ip_key *b)
+{
+	uint64_t a0, a1, b0, b1;
+	memcpy(&a0, a->a, 8);
+	memcpy(&a1, a->a + 8, 8);
+	memcpy(&b0, b->a, 8);
+	memcpy(&b1, b->a + 8, 8);
+	return a->family == b->family && a->prefix == b->prefix && a0 == b0 && a1 == b1;
+}
+
+void ps_det_forget_hashes(struct ps_detector *d)
+{
+	d->last_host.n = d->last_user.n = SIZE_MAX;
+	d->last_src.key.family = d->last_net.key.family = 0;
+}
+
+void ps_det_ip_key(struct ip_key *k, const struct ps_ip *ip, unsigned prefix4, unsigned prefix6)
+{
+	ip_key(k, ip, prefix4, prefix6);
+}
+
+/* The hash of an ip_key, the last one's kept: an attack's lines come in runs. */
+static uint64_t ip_key_hash(const struct ps_detector *d, struct last_key *last, const struct ip_key *k)
+{
+	if (last->key.family && same_ip_key(k, &last->key))
+		return last->hash;
+	last->key = *k;
+	last->hash = ps_siphash(&d->sip, k, sizeof(*k));
+	return last->hash;
 }
 
 const struct ip_key *ps_det_src(struct ps_detector *d, uint64_t *hash)
 {
 	if (!(d->have & HAVE_SRC)) {
-		ps_det_ip_key(&d->src, &d->cur->src_ip, 32, 128);
-		if (d->last_src.family && memcmp(&d->src, &d->last_src, sizeof(d->src)) == 0) {
-			d->src_hash = d->last_src_hash;
-		} else {
-			d->src_hash = ps_siphash(&d->sip, &d->src, sizeof(d->src));
-			d->last_src = d->src;
-			d->last_src_hash = d->src_hash;
-		}
+		ip_key(&d->src, &d->cur->src_ip, 32, 128);
+		d->src_hash = ip_key_hash(d, &d->last_src, &d->src);
 		d->have |= HAVE_SRC;
 	}
 	*hash = d->src_hash;
 	return &d->src;
 }
 
+uint64_t ps_det_net_hash(struct ps_detector *d, const struct ip_key *net)
+{
+	return ip_key_hash(d, &d->last_net, net);
+}
+
+/* The hash of s (ps_det_hash), the last one's kept: most lines of a log
+ * name one host, and a brute force tries one user again and again. */
+static uint64_t text_hash(const struct ps_detector *d, struct last_text *last, struct ps_str s)
+{
+	if (ps_set(s) && s.n == last->n && (s.n == 0 || memcmp(s.p, last->text, s.n) == 0))
+		return last->hash;
+	uint64_t h = ps_det_hash(d, s);
+	last->n = SIZE_MAX;
+	if (ps_set(s) && s.n <= sizeof(last->text)) {
+		if (s.n)
+			memcpy(last->text, s.p, s.n);
+		last->n = s.n;
+		last->hash = h;
+	}
+	return h;
+}
+
 uint64_t ps_det_host_hash(struct ps_detector *d)
 {
 	if (!(d->have & HAVE_HOST)) {
-		struct ps_str h = d->cur->host;
-		if (h.n == d->last_host_n && (h.n == 0 || memcmp(h.p, d->last_host, h.n) == 0)) {
-			d->host_hash = d->last_host_hash;
-		} else {
-			d->host_hash = ps_det_hash(d, h);
-			d->last_host_n = SIZE_MAX;
-			if (h.n <= sizeof(d->last_host)) {
-				if (h.n)
-					memcpy(d->last_host, h.p, h.n);
-				d->last_host_n = h.n;
-				d->last_host_hash = d->host_hash;
-			}
-		}
+		d->host_hash = text_hash(d, &d->last_host, d->cur->host);
 		d->have |= HAVE_HOST;
 	}
 	return d->host_hash;
@@ -64,7 +115,7 @@ uint64_t ps_det_host_hash(struct ps_detector *d)
 uint64_t ps_det_user_hash(struct ps_detector *d)
 {
 	if (!(d->have & HAVE_USER)) {
-		d->user_hash = ps_det_hash(d, d->cur->user);
+		d->user_hash = text_hash(d, &d->last_user, d->cur->user);
 		d->have |= HAVE_USER;
 	}
 	return d->user_hash;
@@ -165,7 +216,7 @@ void ps_det_emit(struct ps_detector *d, struct rule_rt *r, struct entry *e, cons
 	const struct ps_event *latest = ev;
 	for (unsigned i = 0; i < inc->n_samples; i++) {
 		const struct ps_event *s = &copies[a.n_events];
-		if (!ps_samples_get(d->samples, inc->samples[i], &copies[a.n_events]))
+		if (!ps_samples_get(d->samples, inc->samples[i], &copies[a.n_events], &a.events_json[a.n_events]))
 			continue; /* overwritten by newer samples */
 		a.events[a.n_events++] = s;
 		if (ev && inc->samples[i] == d->cur_ref)
@@ -173,8 +224,10 @@ void ps_det_emit(struct ps_detector *d, struct rule_rt *r, struct entry *e, cons
 		if (!ev)
 			latest = s;
 	}
-	if (ev && !cur_sampled && d->n_samples > 0)
+	if (ev && !cur_sampled && d->n_samples > 0) {
+		a.events_json[a.n_events] = ev == d->cur ? d->cur_json : (struct ps_str){ 0 };
 		a.events[a.n_events++] = ev;
+	}
 	if (latest) {
 		a.host = latest->host;
 		a.service = latest->service;

@@ -75,6 +75,6 @@ void ps_det_guessing(struct ps_detector *d, const struct ps_event *ev, int64_t n
 	if (sn->table) {
 		struct ip_key net;
 		ps_det_ip_key(&net, &ev->src_ip, d->cfg.subnet_prefix4, d->cfg.subnet_prefix6);
-		ps_det_count(d, sn, &net, 0, ev, now, attempts, h | 1, false);
+		ps_det_count(d, sn, &net, ps_det_net_hash(d, &net), ev, now, attempts, h | 1, false);
 	}
 }

@@ -9,25 +9,9 @@ size_t ps_det_entry_size(const struct rule_rt *r)
 	       ((r->ext_size + 7) & ~(size_t)7);
 }
 
-int64_t *ps_det_ring(const struct rule_rt *r, struct entry *e)
-{
-	(void)r;
-	return e->data;
-}
-
-struct set_item *ps_det_set(const struct rule_rt *r, struct entry *e)
-{
-	return (struct set_item *)(void *)(e->data + r->ring);
-}
-
-void *ps_det_ext(const struct rule_rt *r, const struct entry *e)
-{
-	return (void *)(uintptr_t)(e->data + r->ring + 2 * r->distinct);
-}
-
 static int64_t window_us(const struct rule_rt *r)
 {
-	return r->cfg->window_s * USEC;
+	return r->window_us;
 }
 
 static void reset(const struct rule_rt *r, struct entry *e)
@@ -43,7 +27,13 @@ void ps_det_flush_entry(struct ps_detector *d, struct rule_rt *r, struct entry *
 		ps_det_emit(d, r, e, ps_table_key(r->table, e), NULL, true, e->inc.last_us);
 }
 
-struct entry *ps_det_entry(struct rule_rt *r, const void *key, uint64_t h, int64_t now)
+/*
+ * The engine's steps are static, with the exported names as wrappers: in a
+ * position-independent build a global function is never inlined, and
+ * ps_det_count, which most rules call for every event they count, is then
+ * one call instead of four.
+ */
+static struct entry *entry(struct rule_rt *r, const void *key, uint64_t h, int64_t now)
 {
 	if (!h)
 		h = ps_table_hash(r->table, key);
@@ -58,30 +48,34 @@ struct entry *ps_det_entry(struct rule_rt *r, const void *key, uint64_t h, int64
 static bool set_add(const struct rule_rt *r, struct entry *e, uint64_t elem, int64_t now)
 {
 	struct set_item *set = ps_det_set(r, e);
-	size_t oldest = 0;
-	for (size_t i = 0; i < e->set_n; i++) {
-		if (set[i].hash == elem) {
-			set[i].seen_us = now;
-			return false;
-		}
-		if (set[i].seen_us < set[oldest].seen_us)
-			oldest = i;
+	size_t n = e->set_n, hit = n, oldest = 0;
+	/* Without early exits: a set is a handful of items, and whether and
+	 * where elem is in it is what no branch predictor can guess. The
+	 * first match, and the first of the oldest. */
+	for (size_t i = n; i-- > 0;)
+		hit = set[i].hash == elem ? i : hit;
+	for (size_t i = 1; i < n; i++)
+		oldest = set[i].seen_us < set[oldest].seen_us ? i : oldest;
+	if (hit < n) {
+		set[hit].seen_us = now;
+		return false;
 	}
 	/* Full: the thing seen longest ago makes room (it is the first to
 	 * leave the window anyway). */
-	size_t i = e->set_n < r->distinct ? e->set_n++ : oldest;
+	size_t i = n < r->distinct ? e->set_n++ : oldest;
 	set[i] = (struct set_item){ elem, now };
 	return true;
 }
 
-bool ps_det_add(struct ps_detector *d, struct rule_rt *r, struct entry *e, const struct ps_event *ev,
-		int64_t now, uint32_t weight, uint64_t elem)
+static inline __attribute__((always_inline)) bool add(struct ps_detector *d, struct rule_rt *r, struct entry *e, const struct ps_event *ev, int64_t now,
+		uint32_t weight, uint64_t elem)
 {
 	struct incident *inc = &e->inc;
 	int64_t *ring = ps_det_ring(r, e);
 	for (uint32_t i = 0; i < weight && i < r->ring; i++) {
 		ring[e->ring_pos] = now;
-		e->ring_pos = (uint16_t)((e->ring_pos + 1) % r->ring);
+		if (++e->ring_pos == r->ring) /* no division: this runs for every attempt */
+			e->ring_pos = 0;
 		if (e->ring_n < r->ring)
 			e->ring_n++;
 	}
@@ -95,13 +89,13 @@ bool ps_det_add(struct ps_detector *d, struct rule_rt *r, struct entry *e, const
 	inc->count += n;
 	if (inc->n_samples < d->n_samples && ev) {
 		if (!d->cur_ref)
-			d->cur_ref = ps_samples_put(d->samples, ev);
+			d->cur_ref = ps_samples_put(d->samples, ev, ev == d->cur ? d->cur_json : (struct ps_str){ 0 });
 		inc->samples[inc->n_samples++] = d->cur_ref;
 	}
 	return fresh;
 }
 
-bool ps_det_met(const struct rule_rt *r, struct entry *e, int64_t now)
+static bool met(const struct rule_rt *r, struct entry *e, int64_t now)
 {
 	int64_t since = now - window_us(r);
 	if (r->ring) {
@@ -122,27 +116,48 @@ bool ps_det_met(const struct rule_rt *r, struct entry *e, int64_t now)
 	return true;
 }
 
-void ps_det_consider(struct ps_detector *d, struct rule_rt *r, struct entry *e, const struct ps_event *ev,
+static inline __attribute__((always_inline)) void consider(struct ps_detector *d, struct rule_rt *r, struct entry *e, const struct ps_event *ev,
 		     int64_t now, bool force)
 {
 	struct incident *inc = &e->inc;
 	if (!inc->count)
 		return;
 	if (!inc->alerted_count) {
-		if (force || ps_det_met(r, e, now))
+		if (force || met(r, e, now))
 			ps_det_emit(d, r, e, ps_table_key(r->table, e), ev, false, now);
-	} else if (r->cfg->realert_s > 0 && inc->count > inc->alerted_count &&
-		   now - inc->alerted_us >= r->cfg->realert_s * USEC) {
+	} else if (r->realert_us > 0 && inc->count > inc->alerted_count && now - inc->alerted_us >= r->realert_us) {
 		ps_det_emit(d, r, e, ps_table_key(r->table, e), ev, true, now);
 	}
+}
+
+struct entry *ps_det_entry(struct rule_rt *r, const void *key, uint64_t h, int64_t now)
+{
+	return entry(r, key, h, now);
+}
+
+bool ps_det_add(struct ps_detector *d, struct rule_rt *r, struct entry *e, const struct ps_event *ev,
+		int64_t now, uint32_t weight, uint64_t elem)
+{
+	return add(d, r, e, ev, now, weight, elem);
+}
+
+bool ps_det_met(const struct rule_rt *r, struct entry *e, int64_t now)
+{
+	return met(r, e, now);
+}
+
+void ps_det_consider(struct ps_detector *d, struct rule_rt *r, struct entry *e, const struct ps_event *ev,
+		     int64_t now, bool force)
+{
+	consider(d, r, e, ev, now, force);
 }
 
 struct entry *ps_det_count(struct ps_detector *d, struct rule_rt *r, const void *key, uint64_t hash,
 			   const struct ps_event *ev, int64_t now, uint32_t weight, uint64_t elem, bool force)
 {
-	struct entry *e = ps_det_entry(r, key, hash, now);
-	ps_det_add(d, r, e, ev, now, weight, elem);
-	ps_det_consider(d, r, e, ev, now, force);
+	struct entry *e = entry(r, key, hash, now);
+	add(d, r, e, ev, now, weight, elem);
+	consider(d, r, e, ev, now, force);
 	return e;
 }
 

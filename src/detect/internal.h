@@ -69,6 +69,17 @@ struct name_key {
 void ps_det_name_key(const struct ps_detector *d, struct name_key *k, struct ps_str host, struct ps_str name);
 struct ps_str ps_det_name_shown(const struct name_key *k);
 
+/* The last text or key hashed, and its hash. */
+struct last_text {
+	size_t n;                   /* > sizeof(text): none */
+	uint64_t hash;
+	char text[64];
+};
+struct last_key {
+	struct ip_key key;          /* family 0: none */
+	uint64_t hash;
+};
+
 uint64_t ps_det_hash(const struct ps_detector *d, struct ps_str s);
 /* Table hashes of keys made of SipHash values (see ps_table_hash_fn). */
 uint64_t ps_det_mix(uint64_t a, uint64_t b);
@@ -77,6 +88,10 @@ uint64_t ps_det_hash_name_key(const struct ps_sipkey *sip, const void *key);
 /* The current event's source address key and its hash (src_ip must be set),
  * its host's and user's hashes, its (host, user) key. */
 const struct ip_key *ps_det_src(struct ps_detector *d, uint64_t *hash);
+/* Drop the kept hashes (the hash key changed). */
+void ps_det_forget_hashes(struct ps_detector *d);
+/* The hash of a network key (brute_force_subnet's, targeted_account's /64). */
+uint64_t ps_det_net_hash(struct ps_detector *d, const struct ip_key *net);
 uint64_t ps_det_host_hash(struct ps_detector *d);
 uint64_t ps_det_user_hash(struct ps_detector *d);
 void ps_det_user_key(struct ps_detector *d, struct name_key *k);
@@ -115,15 +130,21 @@ struct alert_ctx {
 /* Set the rule's key fields (src_ip, subnet, user) and its sentence. */
 typedef void (*describe_fn)(struct ps_alert *a, const struct alert_ctx *c);
 
+/* Every event reads a few rules' runtime: what it reads comes first, and
+ * the window and realert in microseconds are copied from cfg, so that a
+ * rule costs the event one cache line. */
 struct rule_rt {
-	enum ps_rule id;
-	const struct ps_rule_config *cfg;
 	struct ps_table *table;     /* NULL: rule disabled */
+	size_t ring, distinct;
+	bool count_distinct;        /* the incident counts new distinct things, not events */
+	bool history;               /* new_source: its own values, no incidents */
+	enum ps_rule id;
+	int64_t window_us;          /* cfg->window_s */
+	int64_t realert_us;         /* cfg->realert_s; 0: never */
+	const struct ps_rule_config *cfg;
 	size_t key_size;
 	ps_table_hash_fn hash;      /* NULL: SipHash of the key */
-	bool history;               /* new_source: its own values, no incidents */
-	size_t ring, distinct, ext_size;
-	bool count_distinct;        /* the incident counts new distinct things, not events */
+	size_t ext_size;
 	const char *mitre[PS_ALERT_MAX_MITRE];
 	describe_fn describe;
 };
@@ -131,11 +152,36 @@ struct rule_rt {
 #define PS_DET_VIEWS 1024
 
 struct ps_detector {
+	/* What every event reads and writes, together (a few cache lines:
+	 * between two events, the rest of the pipeline has the cache). */
+	const struct ps_event *cur; /* the event being fed, its JSON when the caller */
+	struct ps_str cur_json;     /* gave it, and its copy in the sample store once made */
+	uint32_t cur_ref;
+	unsigned have;              /* HAVE_* bits: which keys below are made for cur */
+	bool program_logs;          /* the caller feeds every host's program logs */
+	bool any_view;              /* some host's program logs have been seen */
+	bool any_allow;             /* an allowlist is configured */
+	int fn_err;
+	ps_alert_fn fn;
+	void *fn_arg;
+	int64_t clock_us;           /* latest event time seen */
+	int64_t next_expiry_us;
+	uint64_t events, alerts;
+	/* Keys of the current event that several rules share, made once
+	 * (every table hashes with sip, so one hash serves them all). */
+	struct ip_key src;          /* the source address */
+	uint64_t src_hash, host_hash, user_hash;
 	struct ps_sipkey sip;
-	struct rule_rt rules[PS_RULE__COUNT];
 	struct ps_table *conns;     /* attempt identity per sshd connection (attempt.c) */
 	struct ps_samples *samples;
 	unsigned n_samples;         /* [detect] samples */
+	/* A log's events mostly share one host, and an attack's lines come in
+	 * runs from one source and user: the last hashes are kept across
+	 * events (emit.c). */
+	struct last_key last_src, last_net;
+	struct last_text last_host, last_user;
+	struct rule_rt rules[PS_RULE__COUNT];
+
 	const struct ps_cidr *allow_cidrs; /* copies owned by the detector */
 	size_t n_allow_cidrs;
 	char **allow_users;
@@ -144,45 +190,35 @@ struct ps_detector {
 	struct ps_cmd_rules coi;    /* commands_of_interest: its list and switches */
 	struct ps_cmd_tool *coi_tools; /* a configured list (owned), or NULL: coi.tools is the built-in one */
 	char **coi_ids;             /* the technique ids coi_tools point into */
-	int64_t clock_us;           /* latest event time seen */
 	size_t memory;
-
-	/* The event being fed, and its copy in the sample store once made. */
-	const struct ps_event *cur;
-	uint32_t cur_ref;
-	/* Keys of the current event that several rules share, made once
-	 * (every table hashes with sip, so one hash serves them all). */
-	unsigned have;              /* HAVE_* bits */
-	struct ip_key src;          /* the source address */
-	uint64_t src_hash, host_hash, user_hash;
-	/* A log's events mostly share one host, and an attack's lines come in
-	 * runs from one source: the last hashes are kept across events. */
-	char last_host[64];
-	size_t last_host_n;         /* > sizeof(last_host): none */
-	uint64_t last_host_hash;
-	struct ip_key last_src;     /* family 0: none */
-	uint64_t last_src_hash;
-	int64_t next_expiry_us;
+	unsigned new_source_fresh;  /* PS_NEW_SOURCE_* bits new in the login being reported (newsource.c) */
 	/* Hosts whose programs' own log lines have been seen (views.c): a
 	 * direct-mapped set of host hashes; a collision forgets a host. */
 	uint64_t views[PS_DET_VIEWS];
-	bool any_view;              /* some host's program logs have been seen */
-	bool program_logs;          /* the caller feeds every host's program logs */
-	ps_alert_fn fn;
-	void *fn_arg;
-	int fn_err;
-
-	unsigned new_source_fresh;  /* PS_NEW_SOURCE_* bits new in the login being reported (newsource.c) */
-	uint64_t events, alerts;
 };
 
 /* ---- incident.c: the counting engine ---- */
 
 /* Value bytes of an entry of rule r. */
 size_t ps_det_entry_size(const struct rule_rt *r);
-int64_t *ps_det_ring(const struct rule_rt *r, struct entry *e);
-struct set_item *ps_det_set(const struct rule_rt *r, struct entry *e);
-void *ps_det_ext(const struct rule_rt *r, const struct entry *e);
+
+/* Its ring, set and the rule's own bytes (inline: the library is built
+ * position-independent, so a call to a global function is never inlined). */
+static inline int64_t *ps_det_ring(const struct rule_rt *r, struct entry *e)
+{
+	(void)r;
+	return e->data;
+}
+
+static inline struct set_item *ps_det_set(const struct rule_rt *r, struct entry *e)
+{
+	return (struct set_item *)(void *)(e->data + r->ring);
+}
+
+static inline void *ps_det_ext(const struct rule_rt *r, const struct entry *e)
+{
+	return (void *)(uintptr_t)(e->data + r->ring + 2 * r->distinct);
+}
 
 /* The entry for key (hash as for ps_det_count), created when missing; an
  * incident quiet for longer than the window is ended first (its final

@@ -56,11 +56,28 @@ struct slot {
 };
 _Static_assert(sizeof(struct slot) == PS_SAMPLE_SLOT, "slot size");
 
+/* Where a slot's JSON is in the ring: bytes [at, at + len) of all ever
+ * taken from it (len 0: none). */
+struct json_ref {
+	uint64_t at;
+	uint32_t len;
+};
+
 struct ps_samples {
 	struct slot *slots;
-	size_t cap;
-	uint32_t next_ref; /* references count up; slot = ref % cap */
+	struct json_ref *json_of; /* per slot */
+	char *json;               /* the ring of JSON texts */
+	size_t cap, json_cap;
+	uint64_t json_head;       /* bytes taken from the ring so far */
+	uint32_t next_ref;        /* references count up; slot = ref % cap */
 };
+
+#define JSON_PER_SLOT PS_SAMPLE_SLOT /* ring bytes per slot: more than most events' JSON */
+
+size_t ps_samples_size(size_t cap)
+{
+	return cap * (sizeof(struct slot) + sizeof(struct json_ref) + JSON_PER_SLOT);
+}
 
 struct ps_samples *ps_samples_new(size_t cap)
 {
@@ -68,13 +85,16 @@ struct ps_samples *ps_samples_new(size_t cap)
 	if (!s || cap < 1)
 		goto fail;
 	s->slots = calloc(cap, sizeof(*s->slots));
-	if (!s->slots)
+	s->json_of = calloc(cap, sizeof(*s->json_of));
+	s->json = malloc(cap * JSON_PER_SLOT);
+	if (!s->slots || !s->json_of || !s->json)
 		goto fail;
 	s->cap = cap;
+	s->json_cap = cap * JSON_PER_SLOT;
 	s->next_ref = 1;
 	return s;
 fail:
-	free(s);
+	ps_samples_free(s);
 	return NULL;
 }
 
@@ -83,7 +103,26 @@ void ps_samples_free(struct ps_samples *s)
 	if (!s)
 		return;
 	free(s->slots);
+	free(s->json_of);
+	free(s->json);
 	free(s);
+}
+
+/* Keep json for slot i (unset: none). A text never wraps around the ring's
+ * end: the rest of the ring is skipped instead. */
+static void keep_json(struct ps_samples *s, size_t i, struct ps_str json)
+{
+	struct json_ref *j = &s->json_of[i];
+	j->len = 0;
+	if (!ps_set(json) || json.n == 0 || json.n > s->json_cap / 8)
+		return;
+	size_t pos = s->json_head % s->json_cap;
+	if (pos + json.n > s->json_cap)
+		s->json_head += s->json_cap - pos;
+	memcpy(s->json + s->json_head % s->json_cap, json.p, json.n);
+	j->at = s->json_head;
+	j->len = (uint32_t)json.n;
+	s->json_head += json.n;
 }
 
 static struct ps_str *field(struct ps_event *ev, size_t i)
@@ -101,8 +140,9 @@ static size_t fit(struct ps_str src, size_t n)
 	return n;
 }
 
-uint32_t ps_samples_put(struct ps_samples *s, const struct ps_event *ev)
+uint32_t ps_samples_put(struct ps_samples *s, const struct ps_event *ev, struct ps_str json)
 {
+	bool exact = !ev->parents || ev->parents->n == 0;
 	uint32_t ref = s->next_ref++;
 	if (s->next_ref == 0)
 		s->next_ref = 1;
@@ -130,17 +170,22 @@ uint32_t ps_samples_put(struct ps_samples *s, const struct ps_event *ev)
 			memcpy(sl->text + used, f.p, n);
 		sl->h.len[i] = (uint16_t)n;
 		used += n;
+		exact &= n == f.n;
 	}
+	keep_json(s, ref % s->cap, exact ? json : (struct ps_str){ 0 });
 	return ref;
 }
 
-bool ps_samples_get(const struct ps_samples *s, uint32_t ref, struct ps_event *out)
+bool ps_samples_get(const struct ps_samples *s, uint32_t ref, struct ps_event *out, struct ps_str *json)
 {
 	if (ref == 0)
 		return false;
 	const struct slot *sl = &s->slots[ref % s->cap];
 	if (sl->h.ref != ref)
 		return false;
+	const struct json_ref *j = &s->json_of[ref % s->cap];
+	*json = j->len && s->json_head - j->at <= s->json_cap ? ps_str(s->json + j->at % s->json_cap, j->len)
+							       : (struct ps_str){ 0 };
 	const struct scalars *sc = &sl->h.sc;
 	ps_event_init(out);
 	out->time_us = sc->time_us;

@@ -14,6 +14,12 @@
  * chain would not fit a slot; its cmdline is kept); text fields are cut to
  * fit the slot: each to PS_SAMPLE_FIELD_MAX bytes, the message to what is
  * left.
+ *
+ * The caller may give the event's JSON with it (scan has just written it):
+ * when the copy is exact (nothing cut, no parents), that JSON is also the
+ * copy's, and an alert can show the sample without writing it again. Those
+ * texts share a second ring of bytes, as large as the slots; a text the
+ * ring has since overwritten is simply not returned.
  */
 #ifndef PS_DETECT_SAMPLE_H
 #define PS_DETECT_SAMPLE_H
@@ -33,14 +39,21 @@ struct ps_samples;
 struct ps_samples *ps_samples_new(size_t cap);
 void ps_samples_free(struct ps_samples *s);
 
-/* Copy ev; returns its reference (never 0). */
-uint32_t ps_samples_put(struct ps_samples *s, const struct ps_event *ev);
+/* Bytes of the store (slots and the JSON ring) for cap slots. */
+size_t ps_samples_size(size_t cap);
 
 /*
- * The copy for ref, rebuilt into *out (its text fields point into the
- * store: valid until the next ps_samples_put()). False once overwritten,
- * and for ref 0.
+ * Copy ev; returns its reference (never 0). json: ev as
+ * ps_event_write_json(PS_JSON_NO_NEWLINE) wrote it, or unset; kept only
+ * with an exact copy.
  */
-bool ps_samples_get(const struct ps_samples *s, uint32_t ref, struct ps_event *out);
+uint32_t ps_samples_put(struct ps_samples *s, const struct ps_event *ev, struct ps_str json);
+
+/*
+ * The copy for ref, rebuilt into *out, and its JSON into *json when the
+ * store still has it (else unset); both point into the store, valid until
+ * the next ps_samples_put(). False once overwritten, and for ref 0.
+ */
+bool ps_samples_get(const struct ps_samples *s, uint32_t ref, struct ps_event *out, struct ps_str *json);
 
 #endif

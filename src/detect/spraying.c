@@ -66,8 +66,8 @@ void ps_det_spraying(struct ps_detector *d, const struct ps_event *ev, int64_t n
 		ps_det_user_key(d, &k);
 		if (ev->src_ip.family == 6) {
 			ps_det_ip_key(&net, &ev->src_ip, 32, 64);
-			h = ps_siphash(&d->sip, &net, sizeof(net));
+			h = ps_det_net_hash(d, &net);
 		}
-		ps_det_count(d, ta, &k, 0, ev, now, 1, h | 1, false);
+		ps_det_count(d, ta, &k, ps_det_hash_name_key(&d->sip, &k), ev, now, 1, h | 1, false);
 	}
 }

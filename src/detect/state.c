@@ -330,8 +330,7 @@ int ps_detector_load(struct ps_detector *d, FILE *f, char *err, size_t err_size)
 		d->sip = sip;
 		d->clock_us = 0;
 	}
-	d->last_host_n = SIZE_MAX; /* hashed with the old key, if ever */
-	d->last_src.family = 0;
+	ps_det_forget_hashes(d); /* hashed with the old key, if ever */
 	free(text);
 	free(l);
 	return r;

@@ -23,19 +23,22 @@
 
 #include "detect/internal.h"
 
-/* The programs whose own log lines pamsignal decodes (decode/decoders.h). */
+/* The programs whose own log lines pamsignal decodes (decode/decoders.h).
+ * Literals at each test: every event asks, and their lengths fold. */
 static bool logs_itself(struct ps_str service)
 {
-	static const char *const services[] = { "sshd", "sudo", "sudo-i", "su", "su-l", "login" };
-	for (size_t i = 0; i < sizeof(services) / sizeof(services[0]); i++)
-		if (ps_eq_lit(service, services[i]))
-			return true;
-	return false;
+	return ps_eq_lit(service, "sshd") || ps_eq_lit(service, "sudo") || ps_eq_lit(service, "sudo-i") ||
+	       ps_eq_lit(service, "su") || ps_eq_lit(service, "su-l") || ps_eq_lit(service, "login");
+}
+
+static bool secondary(const struct ps_event *ev)
+{
+	return ps_set(ev->audit_type) || ps_eq_lit(ev->source, "pam");
 }
 
 bool ps_det_secondary(const struct ps_event *ev)
 {
-	return ps_set(ev->audit_type) || ps_eq_lit(ev->source, "pam");
+	return secondary(ev);
 }
 
 static uint64_t *view_slot(struct ps_detector *d, uint64_t host_hash)
@@ -48,9 +51,9 @@ bool ps_det_corroborates(struct ps_detector *d, const struct ps_event *ev)
 	if (!logs_itself(ev->service))
 		return false;
 	if (d->program_logs)
-		return ps_det_secondary(ev); /* nothing to learn: no host hash per line */
+		return secondary(ev); /* nothing to learn: no host hash per line */
 	uint64_t host = ps_det_host_hash(d);
-	if (!ps_det_secondary(ev)) {
+	if (!secondary(ev)) {
 		*view_slot(d, host) = host; /* this host's program logs reach us */
 		d->any_view = true;
 		return false;

@@ -166,7 +166,10 @@ void ps_alert_write_json(struct ps_out *o, const struct ps_alert *a)
 	for (unsigned i = 0; i < a->n_events; i++) {
 		if (i)
 			ps_out_putc(o, ',');
-		ps_event_write_json(o, a->events[i], PS_JSON_NO_NEWLINE);
+		if (ps_set(a->events_json[i]))
+			ps_out_put(o, a->events_json[i].p, a->events_json[i].n);
+		else
+			ps_event_write_json(o, a->events[i], PS_JSON_NO_NEWLINE);
 	}
 	ps_out_puts(o, "]}\n");
 }

@@ -42,6 +42,7 @@ int ps_out_flush(struct ps_out *o)
 		off += (size_t)w;
 	}
 	o->len = 0;
+	o->flushes++;
 	return o->error;
 }
 

@@ -24,6 +24,7 @@ struct ps_out {
 	size_t len, cap;
 	int fd;    /* < 0: memory mode */
 	int error; /* first negative errno seen; later writes are dropped */
+	uint64_t flushes; /* fd mode: buffers written out so far (buf's bytes moved) */
 };
 
 /* Write to fd through buf (not owned). */

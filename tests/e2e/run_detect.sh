@@ -4,8 +4,10 @@
 # in the middle of an attack keeps its count (STATE_DIR/detect). auditd
 # runs too, with the audit source on: each attempt is then in the journal
 # and in audit.log (USER_AUTH, USER_LOGIN), and must still count once.
-#  - three wrong passwords, SIGTERM, restart, three more: exactly one
-#    brute_force alert, raised at the fifth attempt, across the restart;
+#  - two wrong passwords, the periodic save (a forked child writes the
+#    state while the daemon runs), kill -9, restart, two more, SIGTERM
+#    (the save at exit), restart, one more: exactly one brute_force alert,
+#    raised at the fifth attempt, across both restarts;
 #  - the right password from the same source: success_after_failures;
 #  - the alerts are JSON lines of the event log, rows of the terminal, and
 #    webhook requests to a receiver on loopback (alert delivery).
@@ -79,21 +81,35 @@ wait_for() {
 	check "$what" $WAIT $LOG "$@"
 }
 
+FAILED='{"kind":"auth_failure","reason":"bad_password","user":"psl_alice","src_ip":"127.0.0.1"}'
 start_daemon
 check "pamsignal run starts" test $? -eq 0
-wrong 3
-wait_for "three failures reach the event log" \
-	'{"kind":"auth_failure","reason":"bad_password","user":"psl_alice","src_ip":"127.0.0.1"}' --count 3
+wrong 2
+wait_for "two failures reach the event log" "$FAILED" --count 2
 wait_for "... and their audit records" \
-	'{"kind":"auth_failure","user":"psl_alice","src_ip":"127.0.0.1","audit_type":"USER_AUTH"}' --count 3
+	'{"kind":"auth_failure","user":"psl_alice","src_ip":"127.0.0.1","audit_type":"USER_AUTH"}' --count 2
 check "no brute_force alert yet" test "$(grep -c '"rule":"brute_force"' $LOG)" -eq 0
+# A minute after the first event the daemon saves the state (a forked
+# child writes it); nothing else writes that file while it runs.
+for _ in $(seq 180); do [ -s $TMP/state/detect ] && break; sleep 1; done
+check "the detector's state was saved while running" test -s $TMP/state/detect
+check "... whole (its end line)" test "$(tail -n 1 $TMP/state/detect)" = end
+check "... with no temporary file left" test ! -e $TMP/state/detect.tmp
+kill -9 $dpid
+wait $dpid 2> /dev/null
+dpid=
+start_daemon
+check "restart after kill -9" test $? -eq 0
+wrong 2
+wait_for "two more failures" "$FAILED" --count 4
+check "still no brute_force alert: four of five" test "$(grep -c '"rule":"brute_force"' $LOG)" -eq 0
 stop_daemon
 check "SIGTERM exits 0" test $? -eq 0
-check "the detector's state was saved" test -s $TMP/state/detect
+check "the detector's state was saved at the stop" test "$(tail -n 1 $TMP/state/detect)" = end
 start_daemon
 check "restart" test $? -eq 0
-wrong 3
-wait_for "across the restart, one brute_force alert at the fifth attempt" \
+wrong 1
+wait_for "across the kill -9 and the restart, one brute_force alert at the fifth attempt" \
 	'{"type":"alert","rule":"brute_force","src_ip":"127.0.0.1","count":5}' --count 1 --exact
 check "and only one first alert for the incident" \
 	test "$(grep '"rule":"brute_force"' $LOG | grep -vc '"update":true')" -eq 1

@@ -76,7 +76,7 @@ struct run {
 	/* Alerts raised and not yet claimed, as "rule [update] key=value..." lines. */
 	char *pending[MAX_ALERTS];
 	unsigned n_pending, n_dropped;
-	struct ps_out json;
+	struct ps_out json, plain, event_json;
 };
 
 /* value as a token: bare when it has no space, quote or control byte;
@@ -149,12 +149,22 @@ static char *alert_line(const struct ps_alert *a)
 	return o.buf;
 }
 
+__attribute__((format(printf, 2, 3))) static void failure(struct run *r, const char *fmt, ...);
+
 static int on_alert(const struct ps_alert *a, void *arg)
 {
 	struct run *r = arg;
-	/* Every alert also goes through the JSON writer (sanitizers watch it). */
+	/* Every alert also goes through the JSON writer (sanitizers watch it),
+	 * and shows its sample events as they would be written afresh: the
+	 * bytes the detector kept (events_json) are those. */
 	ps_out_reset(&r->json);
 	ps_alert_write_json(&r->json, a);
+	struct ps_alert plain = *a;
+	memset(plain.events_json, 0, sizeof(plain.events_json));
+	ps_out_reset(&r->plain);
+	ps_alert_write_json(&r->plain, &plain);
+	if (r->json.len != r->plain.len || memcmp(r->json.buf, r->plain.buf, r->json.len) != 0)
+		failure(r, "an alert's kept sample JSON differs from its events: %.*s", (int)r->json.len, r->json.buf);
 	if (r->n_pending == MAX_ALERTS) {
 		r->n_dropped++;
 		return 0;
@@ -233,12 +243,21 @@ static struct ps_detector *detector(struct run *r)
 	return r->det;
 }
 
+/* Feed ev as scan does: with the JSON just written for it. */
+static void feed_event(struct run *r, struct ps_detector *d, const struct ps_event *ev)
+{
+	ps_out_reset(&r->event_json);
+	ps_event_write_json(&r->event_json, ev, PS_JSON_NO_NEWLINE);
+	assert_int_equal(r->event_json.error, 0);
+	ps_detector_feed_json(d, ev, ps_str(r->event_json.buf, r->event_json.len), on_alert, r);
+}
+
 static int audit_event(const struct ps_event *ev_in, void *arg)
 {
 	struct run *r = arg;
 	struct ps_event ev = *ev_in;
 	ev.file = PS_LIT("test.log");
-	ps_detector_feed(detector(r), &ev, on_alert, r);
+	feed_event(r, detector(r), &ev);
 	return 0;
 }
 
@@ -268,7 +287,7 @@ static void feed(struct run *r, struct ps_str line)
 	ev.line = r->lineno;
 	struct ps_detector *d = detector(r);
 	ps_enrich(r->enr, &ev);
-	ps_detector_feed(d, &ev, on_alert, r);
+	feed_event(r, d, &ev);
 }
 
 /* "event spoofed_log time=... program=sshd ...": the fields point into line. */
@@ -303,7 +322,7 @@ static void synthetic(struct run *r, char *line)
 			if (strcmp(kv, strs[i].key) == 0)
 				*(struct ps_str *)(void *)((char *)&ev + strs[i].off) = v;
 	}
-	ps_detector_feed(detector(r), &ev, on_alert, r);
+	feed_event(r, detector(r), &ev);
 }
 
 static void restart(struct run *r)
@@ -541,6 +560,8 @@ static void run_file(void **state)
 	if (!f)
 		fail_msg("cannot open %s: %s", r->path, strerror(errno));
 	ps_out_init_mem(&r->json);
+	ps_out_init_mem(&r->plain);
+	ps_out_init_mem(&r->event_json);
 	ps_frame_ctx_init(&r->frame, 1798675200);
 	char *line = NULL;
 	size_t cap = 0;
@@ -569,6 +590,8 @@ static void run_file(void **state)
 	fclose(f);
 	ps_frame_ctx_free(&r->frame);
 	ps_out_free(&r->json);
+	ps_out_free(&r->plain);
+	ps_out_free(&r->event_json);
 	unsigned failures = r->failures;
 	free(r);
 	if (!getenv("PS_REGEN"))

@@ -18,6 +18,7 @@
 #include "detect/detect.h"
 #include "detect/sample.h"
 #include "detect/table.h"
+#include "event/json.h"
 #include "util/tz.h"
 
 static const struct ps_sipkey sip = { 1, 2 };
@@ -128,8 +129,10 @@ static void test_samples(void **state)
 	memset(name, 'n', sizeof(name));
 	memcpy(name + PS_SAMPLE_FIELD_MAX - 1, "\xc3\xa9", 2);
 	ev.host = ps_str(name, sizeof(name) - 1);
-	uint32_t a = ps_samples_put(s, &ev);
-	assert_true(ps_samples_get(s, a, &c));
+	struct ps_str json;
+	uint32_t a = ps_samples_put(s, &ev, PS_LIT("{\"kept\":1}"));
+	assert_true(ps_samples_get(s, a, &c, &json));
+	assert_false(ps_set(json)); /* a cut copy is not the event its JSON was written from */
 	assert_true(ps_eq_lit(c.user, "alice"));
 	assert_true(ps_set(c.tty) && c.tty.n == 0);
 	assert_false(ps_set(c.command));
@@ -141,11 +144,103 @@ static void test_samples(void **state)
 	assert_int_equal(c.src_port, 22);
 	assert_int_equal(c.kind, PS_KIND_AUTH_FAILURE);
 	assert_memory_equal(&c.src_ip, &ev.src_ip, sizeof(ev.src_ip));
-	uint32_t b = ps_samples_put(s, &ev);
-	assert_true(ps_samples_get(s, b, &c));
-	ps_samples_put(s, &ev);
-	assert_false(ps_samples_get(s, a, &c)); /* overwritten: gone, not wrong */
-	assert_false(ps_samples_get(s, 0, &c));
+	uint32_t b = ps_samples_put(s, &ev, (struct ps_str){ 0 });
+	assert_true(ps_samples_get(s, b, &c, &json));
+	ps_samples_put(s, &ev, (struct ps_str){ 0 });
+	assert_false(ps_samples_get(s, a, &c, &json)); /* overwritten: gone, not wrong */
+	assert_false(ps_samples_get(s, 0, &c, &json));
+	ps_samples_free(s);
+}
+
+/* ev as an alert shows it. */
+static char *sample_json(const struct ps_event *ev)
+{
+	struct ps_out o;
+	ps_out_init_mem(&o);
+	ps_event_write_json(&o, ev, PS_JSON_NO_NEWLINE);
+	ps_out_putc(&o, '\0');
+	assert_int_equal(o.error, 0);
+	return o.buf;
+}
+
+/* An exact copy keeps the JSON it was put with; that JSON is the copy's own
+ * (what makes showing those bytes in alerts right), for every field. */
+static void test_samples_json(void **state)
+{
+	(void)state;
+	struct ps_samples *s = ps_samples_new(16);
+	struct ps_event ev, c;
+	struct ps_str json;
+	ps_event_init(&ev);
+	char *base = (char *)&ev;
+	/* Every text field set, a different short value each. */
+	static char values[64][8];
+	size_t k;
+	const size_t texts[] = {
+		offsetof(struct ps_event, host), offsetof(struct ps_event, service), offsetof(struct ps_event, program),
+		offsetof(struct ps_event, exe), offsetof(struct ps_event, cmdline), offsetof(struct ps_event, sender_exe),
+		offsetof(struct ps_event, sender_comm), offsetof(struct ps_event, user),
+		offsetof(struct ps_event, target_user), offsetof(struct ps_event, login_user),
+		offsetof(struct ps_event, src_host), offsetof(struct ps_event, src_geo.country_iso_code),
+		offsetof(struct ps_event, src_geo.country_name), offsetof(struct ps_event, src_geo.city_name),
+		offsetof(struct ps_event, src_as.organization), offsetof(struct ps_event, src_provider),
+		offsetof(struct ps_event, src_rdns), offsetof(struct ps_event, method), offsetof(struct ps_event, key),
+		offsetof(struct ps_event, tty), offsetof(struct ps_event, cwd), offsetof(struct ps_event, command),
+		offsetof(struct ps_event, input), offsetof(struct ps_event, session), offsetof(struct ps_event, group),
+		offsetof(struct ps_event, actor), offsetof(struct ps_event, audit_type), offsetof(struct ps_event, detail),
+		offsetof(struct ps_event, source), offsetof(struct ps_event, file), offsetof(struct ps_event, message),
+	};
+	for (k = 0; k < sizeof(texts) / sizeof(texts[0]); k++) {
+		snprintf(values[k], sizeof(values[k]), "v\"%zu", k); /* a quote: escaped output */
+		*(struct ps_str *)(void *)(base + texts[k]) = ps_cstr(values[k]);
+	}
+	ev.time_us = 1767225600123456;
+	ev.kind = PS_KIND_AUTH_FAILURE;
+	ev.outcome = PS_OUTCOME_FAILURE;
+	ev.reason = PS_REASON_BAD_PASSWORD;
+	ev.pid = 41;
+	ev.ppid = 1;
+	ev.sender_uid = 7;
+	ev.login_uid = 1000;
+	ps_ip_parse(PS_LIT("2001:db8::1"), &ev.src_ip);
+	ps_ip_parse(PS_LIT("192.0.2.1"), &ev.dst_ip);
+	ev.src_port = 50000;
+	ev.dst_port = 22;
+	ev.src_as.number = 64500;
+	ev.duration_s = 3;
+	ev.action = (enum ps_action)(PS_ACTION__COUNT - 1);
+	ev.count = 3;
+	ev.ambiguous = true;
+	ev.line = 12;
+	char *want = sample_json(&ev);
+
+	uint32_t a = ps_samples_put(s, &ev, ps_cstr(want));
+	assert_true(ps_samples_get(s, a, &c, &json));
+	assert_true(ps_eq(json, ps_cstr(want)));
+	char *copy = sample_json(&c);
+	assert_string_equal(copy, want);
+	free(copy);
+
+	/* With parents, the copy (which has none) is not that event. */
+	struct ps_proc_chain chain = { .n = 1 };
+	ev.parents = &chain;
+	uint32_t p = ps_samples_put(s, &ev, ps_cstr(want));
+	assert_true(ps_samples_get(s, p, &c, &json));
+	assert_false(ps_set(json));
+	ev.parents = NULL;
+
+	/* Texts the ring has overwritten are not returned; the copy still is. */
+	static char longer[1000];
+	memset(longer, 'j', sizeof(longer));
+	a = ps_samples_put(s, &ev, ps_str(longer, sizeof(longer)));
+	for (int i = 0; i < 9; i++)
+		ps_samples_put(s, &ev, ps_str(longer, sizeof(longer)));
+	assert_true(ps_samples_get(s, a, &c, &json));
+	assert_false(ps_set(json));
+	uint32_t last = ps_samples_put(s, &ev, ps_str(longer, sizeof(longer)));
+	assert_true(ps_samples_get(s, last, &c, &json));
+	assert_true(ps_eq(json, ps_str(longer, sizeof(longer))));
+	free(want);
 	ps_samples_free(s);
 }
 
@@ -351,7 +446,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_table_lru),  cmocka_unit_test(test_table_protected),
-		cmocka_unit_test(test_table_stale), cmocka_unit_test(test_samples),
+		cmocka_unit_test(test_table_stale), cmocka_unit_test(test_samples), cmocka_unit_test(test_samples_json),
 		cmocka_unit_test(test_tz),         cmocka_unit_test(test_state_refused),
 		cmocka_unit_test(test_disabled),   cmocka_unit_test(test_cmdline),
 	};

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -16,7 +17,9 @@
 #include "config/config.h"
 #include "correlate/dedup.h"
 #include "correlate/session.h"
+#include "daemon/forksave.h"
 #include "daemon/state.h"
+#include "detect/detect.h"
 #include "sink/eventlog.h"
 #include "source/trust.h"
 #include "util/tsv.h"
@@ -363,6 +366,142 @@ static void test_eventlog_recovery_and_rotation(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+/* ---- the detector's state, written by a forked child ---- */
+
+static int count_brute_force(const struct ps_alert *a, void *arg)
+{
+	if (a->rule == PS_RULE_BRUTE_FORCE)
+		(*(uint64_t *)arg) = a->count;
+	return 0;
+}
+
+/* One failed password from 203.0.113.N at second t, its own connection (pid). */
+static void failed(struct ps_detector *d, unsigned n, int64_t pid, int64_t t, uint64_t *bf)
+{
+	char ip[32];
+	struct ps_event ev;
+	ps_event_init(&ev);
+	snprintf(ip, sizeof(ip), "203.0.113.%u", n);
+	ev.kind = PS_KIND_AUTH_FAILURE;
+	ev.reason = PS_REASON_BAD_PASSWORD;
+	ev.time_us = 1767225600000000 + t * 1000000;
+	ev.host = PS_LIT("bastion");
+	ev.service = ev.program = PS_LIT("sshd");
+	ev.method = PS_LIT("password");
+	ev.user = PS_LIT("root");
+	ev.pid = pid;
+	assert_int_equal(ps_ip_parse(ps_cstr(ip), &ev.src_ip), 0);
+	ps_detector_feed(d, &ev, count_brute_force, bf);
+}
+
+static char *state_text(const struct ps_detector *d)
+{
+	char *buf = NULL;
+	size_t len;
+	FILE *f = open_memstream(&buf, &len);
+	assert_int_equal(ps_detector_save(d, f), 0);
+	fclose(f);
+	return buf;
+}
+
+static int fill_state(int fd, void *arg)
+{
+	FILE *f = fdopen(dup(fd), "w");
+	int r = ps_detector_save(arg, f);
+	return fclose(f) == 0 ? r : -EIO;
+}
+
+static char *read_all(const char *path)
+{
+	char *buf = NULL;
+	size_t len;
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return NULL;
+	FILE *m = open_memstream(&buf, &len);
+	for (int c; (c = fgetc(f)) != EOF;)
+		fputc(c, m);
+	fclose(m);
+	fclose(f);
+	return buf;
+}
+
+/*
+ * The save the daemon makes under load: the child writes the detector as
+ * it was at the fork, whatever the parent counts meanwhile, completely
+ * (a restart from that file continues the count), and a failed save is
+ * reported and leaves the last good file alone.
+ */
+static void test_forksave_detector(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/ps-forksave-XXXXXX", path[256], bad[300];
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/detect", dir);
+	snprintf(bad, sizeof(bad), "%s/missing/detect", dir);
+	struct ps_config cfg;
+	struct ps_detector *d, *again;
+	uint64_t bf = 0;
+	ps_config_defaults(&cfg);
+	assert_int_equal(ps_detector_new(&cfg, &d), 0);
+	/* Four of the five failures brute_force waits for, and a large state
+	 * besides, so that the child is still writing while the parent goes on. */
+	for (unsigned i = 0; i < 20000; i++)
+		failed(d, 10 + i % 200, 1000 + i, 0, &bf);
+	for (unsigned i = 0; i < 4; i++)
+		failed(d, 5, 100 + i, 1 + i, &bf);
+	char *at_fork = state_text(d);
+
+	pid_t pid;
+	int pidfd;
+	assert_int_equal(ps_forksave_start(path, fill_state, d, &pid, &pidfd), 0);
+	/* The parent counts on: the fifth failure alerts here, not in the file. */
+	failed(d, 5, 200, 5, &bf);
+	assert_int_equal(bf, 5);
+	for (unsigned i = 0; i < 20000; i++)
+		failed(d, 10 + i % 200, 40000 + i, 5, &bf);
+	if (pidfd >= 0) {
+		struct pollfd p = { .fd = pidfd, .events = POLLIN };
+		assert_int_equal(poll(&p, 1, -1), 1); /* readable: it has exited */
+		close(pidfd);
+	}
+	assert_int_equal(ps_forksave_wait(pid, true), 0);
+	char *saved = read_all(path);
+	assert_non_null(saved);
+	assert_string_equal(saved, at_fork); /* that moment, whole */
+	char tmp[300];
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	assert_int_not_equal(access(tmp, F_OK), 0); /* renamed into place */
+
+	/* A restart from it: four failures counted, the fifth alerts. */
+	char err[256] = "";
+	assert_int_equal(ps_detector_new(&cfg, &again), 0);
+	FILE *f = fopen(path, "r");
+	assert_int_equal(ps_detector_load(again, f, err, sizeof(err)), 0);
+	fclose(f);
+	bf = 0;
+	failed(again, 5, 300, 5, &bf);
+	assert_int_equal(bf, 5);
+	ps_detector_free(again);
+
+	/* A save that cannot be written says why; the last file stays. */
+	assert_int_equal(ps_forksave_start(bad, fill_state, d, &pid, &pidfd), 0);
+	if (pidfd >= 0)
+		close(pidfd);
+	assert_int_equal(ps_forksave_wait(pid, true), -ENOENT);
+	char *still = read_all(path);
+	assert_string_equal(still, at_fork);
+
+	free(still);
+	free(saved);
+	free(at_fork);
+	ps_detector_free(d);
+	ps_config_free(&cfg);
+	char cmd[300];
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 static void test_tsv(void **state)
 {
 	(void)state;
@@ -393,6 +532,7 @@ int main(void)
 		cmocka_unit_test(test_dedup),
 		cmocka_unit_test(test_dedup_survives_restart),
 		cmocka_unit_test(test_eventlog_recovery_and_rotation),
+		cmocka_unit_test(test_forksave_detector),
 		cmocka_unit_test(test_tsv),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
