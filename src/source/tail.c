@@ -453,7 +453,7 @@ static bool watch_newer_rotations(struct ps_tail *t, struct file_id path_id)
 	if (find_rotated(d, t->base, t->cur.id, (uint64_t)dst.st_dev, &from) == 1) {
 		size_t n = collect_newer(d, t->base, &from, path_id, newer, TAIL_CHAIN, &gap);
 		for (size_t i = 0; i < n; i++) {
-			struct open_file f;
+			struct open_file f = { .fd = -1 };
 			struct stat st;
 			if (open_regular(dirfd(d), newer[i].name, &f, &st) < 0) {
 				gap = true;
@@ -478,7 +478,7 @@ static bool watch_newer_rotations(struct ps_tail *t, struct file_id path_id)
  */
 static int watch_successors(struct ps_tail *t)
 {
-	struct open_file f;
+	struct open_file f = { .fd = -1 };
 	struct stat st;
 	unwatch_all(t);
 	int r = open_regular(AT_FDCWD, t->path, &f, &st);
@@ -691,7 +691,7 @@ static int resume(struct ps_tail *t, const struct ps_tail_pos *saved)
 	if (stat(t->dir, &dst) < 0)
 		return errno == ENOENT ? PS_TAIL_GAP_LOST : -errno;
 	struct file_id want = { saved->dev, saved->ino };
-	struct open_file f;
+	struct open_file f = { .fd = -1 };
 	int r = open_regular(AT_FDCWD, t->path, &f, &st);
 	if (r < 0 && r != -ENOENT)
 		return r;

@@ -173,7 +173,7 @@ static long check(char **lines, size_t n, const size_t *starts, size_t n_starts,
 		  size_t n_keys, const char *anchor, uint64_t anchor_seq, char *out, size_t size)
 {
 	struct ps_verify *v;
-	struct ps_str k[4];
+	struct ps_str k[4] = { 0 };
 	for (size_t i = 0; i < n_keys; i++)
 		k[i] = ps_cstr(keys[i]);
 	assert_int_equal(ps_verify_new(&v, k, n_keys), 0);
