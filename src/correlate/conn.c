@@ -8,7 +8,6 @@
 #define PROBES 8 /* slots a connection may take: a lookup reads at most these */
 
 struct conn {
-	uint64_t key;       /* hash of host and pid; 0: free */
 	uint64_t used;      /* c->clock when last used */
 	int64_t pid;
 	struct ps_ip src, dst;
@@ -16,9 +15,17 @@ struct conn {
 	bool searched;      /* /proc was searched (dst may still be unknown) */
 };
 
+/*
+ * The keys are an array of their own: a lookup, made for every sshd line,
+ * reads its PROBES keys from one cache line and an entry only on a match.
+ * Most lookups find nothing (sshd logs "Connection from" only at log level
+ * VERBOSE), and until a connection was ever learned none is made.
+ */
 struct ps_conns {
+	uint64_t *keys;     /* hash of host and pid; 0: free */
 	struct conn *v;
 	size_t mask;
+	bool learned;       /* an entry was ever claimed */
 	uint64_t clock;
 	struct ps_sipkey sip;
 	/* A log's lines mostly share one host: its hash is kept. */
@@ -33,7 +40,9 @@ struct ps_conns *ps_conns_new(size_t cap)
 	size_t n = PROBES;
 	while (n < cap)
 		n *= 2;
-	if (!c || !(c->v = calloc(n, sizeof(*c->v)))) {
+	if (!c || !(c->v = calloc(n, sizeof(*c->v))) || !(c->keys = calloc(n, sizeof(*c->keys)))) {
+		if (c)
+			free(c->v);
 		free(c);
 		return NULL;
 	}
@@ -45,8 +54,10 @@ struct ps_conns *ps_conns_new(size_t cap)
 
 void ps_conns_free(struct ps_conns *c)
 {
-	if (c)
+	if (c) {
 		free(c->v);
+		free(c->keys);
+	}
 	free(c);
 }
 
@@ -83,25 +94,32 @@ static uint64_t key_of(struct ps_conns *c, const struct ps_event *ev)
 /* The entry of ev's connection, or NULL; with claim, a fresh one made for it. */
 static struct conn *find(struct ps_conns *c, const struct ps_event *ev, bool claim)
 {
+	if (!claim && !c->learned)
+		return NULL;
 	uint64_t key = key_of(c, ev);
-	struct conn *victim = NULL;
 	for (size_t i = 0; i < PROBES; i++) {
-		struct conn *x = &c->v[(key + i) & c->mask];
-		if (x->key == key && x->pid == ev->pid) {
-			x->used = ++c->clock;
-			return x;
+		size_t at = (key + i) & c->mask;
+		if (c->keys[at] == key && c->v[at].pid == ev->pid) {
+			c->v[at].used = ++c->clock;
+			return &c->v[at];
 		}
-		if (!victim || x->used < victim->used)
-			victim = x;
 	}
 	if (!claim)
 		return NULL;
-	memset(victim, 0, sizeof(*victim));
-	victim->key = key;
-	victim->pid = ev->pid;
-	victim->src_port = victim->dst_port = -1;
-	victim->used = ++c->clock;
-	return victim;
+	size_t victim = key & c->mask;
+	for (size_t i = 1; i < PROBES; i++) {
+		size_t at = (key + i) & c->mask;
+		if (c->v[at].used < c->v[victim].used)
+			victim = at;
+	}
+	c->learned = true;
+	c->keys[victim] = key;
+	struct conn *x = &c->v[victim];
+	memset(x, 0, sizeof(*x));
+	x->pid = ev->pid;
+	x->src_port = x->dst_port = -1;
+	x->used = ++c->clock;
+	return x;
 }
 
 /* Whether ev can be of connection x: a source it names must be x's. */
