@@ -24,6 +24,15 @@ int ps_forksave_start(const char *path, ps_checkpoint_fill_fn *fill, void *arg, 
 		/* The parent may have died before the prctl: then stop here. */
 		if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
 			_exit(ESRCH);
+		/* While it lives the child holds copies of the pages the daemon
+		 * writes: if that runs the unit out of memory, the kernel must
+		 * kill the child, never the daemon (raising one's own score needs
+		 * no privilege; best effort). The save is tried again later. */
+		int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+		if (fd >= 0) {
+			(void)!write(fd, "1000", 4);
+			close(fd);
+		}
 		_exit(exit_status(ps_checkpoint_replace(path, fill, arg)));
 	}
 	*pid = child;

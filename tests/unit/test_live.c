@@ -411,6 +411,18 @@ static int fill_state(int fd, void *arg)
 	return fclose(f) == 0 ? r : -EIO;
 }
 
+/* What the saving child's OOM score is, as its file's text. */
+static int fill_oom_score(int fd, void *arg)
+{
+	(void)arg;
+	char buf[16];
+	int in = open("/proc/self/oom_score_adj", O_RDONLY | O_CLOEXEC);
+	ssize_t n = in >= 0 ? read(in, buf, sizeof(buf)) : -1;
+	if (in >= 0)
+		close(in);
+	return n > 0 && write(fd, buf, (size_t)n) == n ? 0 : -EIO;
+}
+
 static char *read_all(const char *path)
 {
 	char *buf = NULL;
@@ -491,6 +503,19 @@ static void test_forksave_detector(void **state)
 	assert_int_equal(ps_forksave_wait(pid, true), -ENOENT);
 	char *still = read_all(path);
 	assert_string_equal(still, at_fork);
+
+	/* If memory runs out while a child holds copies of the daemon's
+	 * pages, the kernel kills the child first. */
+	char oom[300];
+	snprintf(oom, sizeof(oom), "%s/oom", dir);
+	assert_int_equal(ps_forksave_start(oom, fill_oom_score, NULL, &pid, &pidfd), 0);
+	if (pidfd >= 0)
+		close(pidfd);
+	assert_int_equal(ps_forksave_wait(pid, true), 0);
+	char *score = read_all(oom);
+	assert_string_equal(score, "1000\n");
+	free(score);
+	unlink(oom);
 
 	free(still);
 	free(saved);
