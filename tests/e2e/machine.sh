@@ -71,7 +71,9 @@ CFG
 }
 
 start_auditd() {
-	local conf=${1:-} old
+	local conf=${1:-} old was_enabled
+	# Before auditd starts: starting it enables auditing.
+	was_enabled=$(auditctl -s | awk '$1 == "enabled" {print $2}')
 	if [ -n "$conf" ] && old=$(pgrep -x auditd); then
 		kill $old
 		for _ in $(seq 50); do kill -0 $old 2> /dev/null || break; sleep 0.1; done
@@ -83,8 +85,6 @@ start_auditd() {
 		at_exit "kill $auditd_pid; for _ in \$(seq 50); do kill -0 $auditd_pid 2> /dev/null || break; sleep 0.1; done"
 	fi
 	auditd_pid=$(auditctl -s | awk '$1 == "pid" {print $2}')
-	local was_enabled
-	was_enabled=$(auditctl -s | awk '$1 == "enabled" {print $2}')
 	auditctl -e 1 > /dev/null
 	at_exit "auditctl -e $was_enabled > /dev/null"
 	test "${auditd_pid:-0}" != 0
