@@ -78,8 +78,6 @@ static bool from_pam_module(const struct ps_event *ev)
 	return ps_starts(ev->message, "pam_");
 }
 
-static bool is(struct ps_str service, const char *name) { return ps_eq_lit(service, name); }
-
 static uint32_t sshd_attempt(struct ps_detector *d, const struct ps_event *ev, int64_t now)
 {
 	enum { ANNOUNCE, VERDICT, FAILED } what;
@@ -168,13 +166,12 @@ const char *ps_det_load_conn(struct ps_detector *d, struct ps_det_line *l)
 
 uint32_t ps_det_attempts(struct ps_detector *d, const struct ps_event *ev, int64_t now)
 {
-	struct ps_str svc = ev->service;
 	if (ev->kind != PS_KIND_AUTH_FAILURE)
 		return 0;
-	if (is(svc, "sshd"))
+	if (d->program == PROG_SSHD)
 		return sshd_attempt(d, ev, now);
 	if (from_pam_module(ev))
-		return is(svc, "sudo") || is(svc, "sudo-i") || is(svc, "su") || is(svc, "su-l") || is(svc, "login") ? 0 : 1;
+		return d->program == PROG_OTHER; /* sudo, su and login log their own */
 	switch (ev->reason) {
 	case PS_REASON_NOT_IN_SUDOERS:
 	case PS_REASON_COMMAND_NOT_ALLOWED:

@@ -52,7 +52,9 @@ int ps_detector_feed(struct ps_detector *d, const struct ps_event *ev, ps_alert_
  * The same, for a caller that has just written ev as JSON: json is what
  * ps_event_write_json(o, ev, PS_JSON_NO_NEWLINE) wrote, read during the
  * call only. Alerts that show ev as a sample then carry those bytes
- * (ps_alert.events_json) instead of having it written again.
+ * (ps_alert.events_json) instead of having it written again, and no
+ * struct for it (ps_alert.events[i] NULL): the alert callback must write
+ * JSON.
  */
 int ps_detector_feed_json(struct ps_detector *d, const struct ps_event *ev, struct ps_str json, ps_alert_fn fn,
 			  void *arg);

@@ -175,9 +175,9 @@ static void expire(struct ps_detector *d, int64_t now, size_t max)
 
 /* An sshd login is recorded by sshd (its log line, or its audit USER_LOGIN);
  * the PAM authentication inside it is a step, not a second login. */
-static bool pam_step_of_sshd_login(const struct ps_event *ev)
+static bool pam_step_of_sshd_login(const struct ps_detector *d, const struct ps_event *ev)
 {
-	return ps_det_secondary(ev) && ps_eq_lit(ev->service, "sshd") && !ps_eq_lit(ev->audit_type, "USER_LOGIN");
+	return d->program == PROG_SSHD && ps_det_secondary(ev) && !ps_eq_lit(ev->audit_type, "USER_LOGIN");
 }
 
 static void begin(struct ps_detector *d, const struct ps_event *ev, ps_alert_fn fn, void *arg)
@@ -189,6 +189,7 @@ static void begin(struct ps_detector *d, const struct ps_event *ev, ps_alert_fn 
 	d->fn_arg = arg;
 	d->fn_err = 0;
 	d->have = 0;
+	d->program = ev ? ps_det_program(ev->service) : PROG_OTHER;
 }
 
 int ps_detector_feed(struct ps_detector *d, const struct ps_event *ev, ps_alert_fn fn, void *arg)
@@ -228,7 +229,7 @@ int ps_detector_feed_json(struct ps_detector *d, const struct ps_event *ev, stru
 		ps_det_privilege(d, ev, now, attempts);
 		break;
 	case PS_KIND_AUTH_SUCCESS:
-		if (pam_step_of_sshd_login(ev))
+		if (pam_step_of_sshd_login(d, ev))
 			break;
 		ps_det_compromise(d, ev, now, 0);
 		ps_det_logins(d, ev, now);

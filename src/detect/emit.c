@@ -86,11 +86,31 @@ uint64_t ps_det_net_hash(struct ps_detector *d, const struct ip_key *net)
 	return ip_key_hash(d, &d->last_net, net);
 }
 
+/* Whether n bytes at a and b are equal: host and user names, mostly
+ * shorter than 16 bytes, compared in two overlapping loads rather than a
+ * call to memcmp() (every event compares its host). */
+static bool same_text(const char *a, const char *b, size_t n)
+{
+	if (n >= 8 && n <= 16) {
+		uint64_t a0, a1, b0, b1;
+		memcpy(&a0, a, 8), memcpy(&b0, b, 8);
+		memcpy(&a1, a + n - 8, 8), memcpy(&b1, b + n - 8, 8);
+		return a0 == b0 && a1 == b1;
+	}
+	if (n >= 4 && n < 8) {
+		uint32_t a0, a1, b0, b1;
+		memcpy(&a0, a, 4), memcpy(&b0, b, 4);
+		memcpy(&a1, a + n - 4, 4), memcpy(&b1, b + n - 4, 4);
+		return a0 == b0 && a1 == b1;
+	}
+	return n == 0 || memcmp(a, b, n) == 0;
+}
+
 /* The hash of s (ps_det_hash), the last one's kept: most lines of a log
  * name one host, and a brute force tries one user again and again. */
 static uint64_t text_hash(const struct ps_detector *d, struct last_text *last, struct ps_str s)
 {
-	if (ps_set(s) && s.n == last->n && (s.n == 0 || memcmp(s.p, last->text, s.n) == 0))
+	if (ps_set(s) && s.n == last->n && same_text(s.p, last->text, s.n))
 		return last->hash;
 	uint64_t h = ps_det_hash(d, s);
 	last->n = SIZE_MAX;
@@ -200,7 +220,8 @@ void ps_det_emit(struct ps_detector *d, struct rule_rt *r, struct entry *e, cons
 {
 	struct incident *inc = &e->inc;
 	struct ps_alert a;
-	struct ps_event copies[PS_ALERT_MAX_SAMPLES];
+	struct ps_event copies[PS_ALERT_MAX_SAMPLES], latest_copy;
+	uint32_t latest_ref = 0;
 	bool cur_sampled = false;
 
 	ps_alert_init(&a, r->id, r->cfg->severity);
@@ -213,16 +234,27 @@ void ps_det_emit(struct ps_detector *d, struct rule_rt *r, struct entry *e, cons
 	for (unsigned i = 0; i < PS_ALERT_MAX_MITRE && r->mitre[i]; i++)
 		a.mitre[a.n_mitre++] = r->mitre[i];
 
+	/* Samples kept as their JSON are shown as that (events[] NULL), and
+	 * read back only to describe an update that has no current event. */
 	const struct ps_event *latest = ev;
 	for (unsigned i = 0; i < inc->n_samples; i++) {
-		const struct ps_event *s = &copies[a.n_events];
-		if (!ps_samples_get(d->samples, inc->samples[i], &copies[a.n_events], &a.events_json[a.n_events]))
+		uint32_t ref = inc->samples[i];
+		unsigned k = a.n_events;
+		if (!ps_samples_json(d->samples, ref, &a.events_json[k]))
 			continue; /* overwritten by newer samples */
-		a.events[a.n_events++] = s;
-		if (ev && inc->samples[i] == d->cur_ref)
+		if (!ps_set(a.events_json[k]) && !ps_samples_get(d->samples, ref, &copies[k], &a.events_json[k]))
+			continue;
+		a.events[a.n_events++] = ps_set(a.events_json[k]) ? NULL : &copies[k];
+		if (ev && ref == d->cur_ref)
 			cur_sampled = true;
-		if (!ev)
-			latest = s;
+		if (!ev) {
+			latest = a.events[k];
+			latest_ref = latest ? 0 : ref;
+		}
+	}
+	if (latest_ref) {
+		struct ps_str json;
+		latest = ps_samples_get(d->samples, latest_ref, &latest_copy, &json) ? &latest_copy : NULL;
 	}
 	if (ev && !cur_sampled && d->n_samples > 0) {
 		a.events_json[a.n_events] = ev == d->cur ? d->cur_json : (struct ps_str){ 0 };

@@ -38,6 +38,12 @@
 
 enum { HAVE_SRC = 1, HAVE_HOST = 2, HAVE_USER = 4 };
 
+/* The programs whose own log lines pamsignal decodes (decode/decoders.h),
+ * as the rules tell them apart. Every event asks which one it is, several
+ * times: it is worked out once per event (begin() in detector.c). */
+enum det_program { PROG_OTHER, PROG_SSHD, PROG_SUDO, PROG_SU, PROG_LOGIN };
+enum det_program ps_det_program(struct ps_str service);
+
 /* ---- pieces of alert sentences (emit.c) ---- */
 
 /* a->src_ip from an address key. */
@@ -158,6 +164,7 @@ struct ps_detector {
 	struct ps_str cur_json;     /* gave it, and its copy in the sample store once made */
 	uint32_t cur_ref;
 	unsigned have;              /* HAVE_* bits: which keys below are made for cur */
+	enum det_program program;   /* cur's service */
 	bool program_logs;          /* the caller feeds every host's program logs */
 	bool any_view;              /* some host's program logs have been seen */
 	bool any_allow;             /* an allowlist is configured */
@@ -243,8 +250,10 @@ void ps_det_consider(struct ps_detector *d, struct rule_rt *r, struct entry *e, 
 struct entry *ps_det_count(struct ps_detector *d, struct rule_rt *r, const void *key, uint64_t hash,
 			   const struct ps_event *ev, int64_t now, uint32_t weight, uint64_t elem, bool force);
 
-/* Raise an alert for the entry, whose key is key (update: not its first). time_us: when. */
-void ps_det_emit(struct ps_detector *d, struct rule_rt *r, struct entry *e, const void *key,
+/* Raise an alert for the entry, whose key is key (update: not its first). time_us: when.
+ * Cold: a few events in a hundred alert, and laid out apart from the code
+ * every event runs, that code stays in the instruction cache. */
+__attribute__((cold)) void ps_det_emit(struct ps_detector *d, struct rule_rt *r, struct entry *e, const void *key,
 		 const struct ps_event *ev, bool update, int64_t time_us);
 
 /* End of input: a final update if the incident's count grew since its last alert. */

@@ -10,8 +10,6 @@
 
 #include "detect/internal.h"
 
-static bool is_sudo(struct ps_str s) { return ps_eq_lit(s, "sudo") || ps_eq_lit(s, "sudo-i"); }
-static bool is_su(struct ps_str s) { return ps_eq_lit(s, "su") || ps_eq_lit(s, "su-l"); }
 
 static void say_user(struct ps_alert *a, const struct alert_ctx *c)
 {
@@ -57,7 +55,7 @@ static void describe_su(struct ps_alert *a, const struct alert_ctx *c)
 
 static void describe_root(struct ps_alert *a, const struct alert_ctx *c)
 {
-	bool sudo = c->ev && is_sudo(c->ev->service);
+	bool sudo = c->ev && ps_det_program(c->ev->service) == PROG_SUDO;
 	a->mitre[0] = sudo ? "T1548.003" : "T1078.003";
 	say_user(a, c);
 	ps_alert_say(a, sudo ? " ran a command as root with sudo" : " became root with su");
@@ -89,13 +87,13 @@ static void count(struct ps_detector *d, enum ps_rule id, const struct ps_event 
 		return;
 	ps_det_user_key(d, &k);
 	if (id == PS_RULE_ROOT_PRIVILEGE) /* through sudo and through su: two habits, two incidents */
-		k.host_hash ^= is_sudo(ev->service) ? 1 : 2;
+		k.host_hash ^= d->program == PROG_SUDO ? 1 : 2;
 	ps_det_count(d, r, &k, 0, ev, now, weight, 0, force);
 }
 
 void ps_det_privilege(struct ps_detector *d, const struct ps_event *ev, int64_t now, uint32_t attempts)
 {
-	bool sudo = is_sudo(ev->service), su = is_su(ev->service);
+	bool sudo = d->program == PROG_SUDO, su = d->program == PROG_SU;
 	if (!sudo && !su)
 		return;
 	bool refused = ev->reason == PS_REASON_NOT_IN_SUDOERS || ev->reason == PS_REASON_COMMAND_NOT_ALLOWED;

@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "event/json_read.h"
+
 /* Every text field of an event, the message last: it gets what is left. */
 static const size_t text_fields[] = {
 	offsetof(struct ps_event, host),        offsetof(struct ps_event, service),
@@ -45,6 +47,7 @@ struct scalars {
 
 struct slot_head {
 	uint32_t ref;                /* the reference this slot holds now; 0: empty */
+	bool json_only;              /* the copy is its JSON (the fields below are not set) */
 	uint16_t len[N_TEXT];        /* UNSET: the field is not set */
 	struct scalars sc;
 };
@@ -70,6 +73,7 @@ struct ps_samples {
 	size_t cap, json_cap;
 	uint64_t json_head;       /* bytes taken from the ring so far */
 	uint32_t next_ref;        /* references count up; slot = ref % cap */
+	struct ps_event_line reader; /* reads JSON-only copies back */
 };
 
 #define JSON_PER_SLOT PS_SAMPLE_SLOT /* ring bytes per slot: more than most events' JSON */
@@ -105,7 +109,13 @@ void ps_samples_free(struct ps_samples *s)
 	free(s->slots);
 	free(s->json_of);
 	free(s->json);
+	ps_event_line_free(&s->reader);
 	free(s);
+}
+
+static bool fits_ring(const struct ps_samples *s, struct ps_str json)
+{
+	return ps_set(json) && json.n > 0 && json.n <= s->json_cap / 8;
 }
 
 /* Keep json for slot i (unset: none). A text never wraps around the ring's
@@ -114,7 +124,7 @@ static void keep_json(struct ps_samples *s, size_t i, struct ps_str json)
 {
 	struct json_ref *j = &s->json_of[i];
 	j->len = 0;
-	if (!ps_set(json) || json.n == 0 || json.n > s->json_cap / 8)
+	if (!fits_ring(s, json))
 		return;
 	size_t pos = s->json_head % s->json_cap;
 	if (pos + json.n > s->json_cap)
@@ -142,12 +152,17 @@ static size_t fit(struct ps_str src, size_t n)
 
 uint32_t ps_samples_put(struct ps_samples *s, const struct ps_event *ev, struct ps_str json)
 {
-	bool exact = !ev->parents || ev->parents->n == 0;
 	uint32_t ref = s->next_ref++;
 	if (s->next_ref == 0)
 		s->next_ref = 1;
 	struct slot *sl = &s->slots[ref % s->cap];
 	sl->h.ref = ref;
+	sl->h.json_only = fits_ring(s, json);
+	if (sl->h.json_only) {
+		keep_json(s, ref % s->cap, json);
+		return ref;
+	}
+	s->json_of[ref % s->cap].len = 0;
 	sl->h.sc = (struct scalars){
 		.time_us = ev->time_us, .pid = ev->pid, .ppid = ev->ppid, .sender_uid = ev->sender_uid, .login_uid = ev->login_uid,
 		.duration_s = ev->duration_s, .src_asn = ev->src_as.number, .line = ev->line, .src_ip = ev->src_ip, .dst_ip = ev->dst_ip,
@@ -170,22 +185,44 @@ uint32_t ps_samples_put(struct ps_samples *s, const struct ps_event *ev, struct 
 			memcpy(sl->text + used, f.p, n);
 		sl->h.len[i] = (uint16_t)n;
 		used += n;
-		exact &= n == f.n;
 	}
-	keep_json(s, ref % s->cap, exact ? json : (struct ps_str){ 0 });
 	return ref;
 }
 
-bool ps_samples_get(const struct ps_samples *s, uint32_t ref, struct ps_event *out, struct ps_str *json)
+bool ps_samples_json(const struct ps_samples *s, uint32_t ref, struct ps_str *json)
 {
+	*json = (struct ps_str){ 0 };
 	if (ref == 0)
 		return false;
 	const struct slot *sl = &s->slots[ref % s->cap];
 	if (sl->h.ref != ref)
 		return false;
+	if (!sl->h.json_only)
+		return true;
 	const struct json_ref *j = &s->json_of[ref % s->cap];
-	*json = j->len && s->json_head - j->at <= s->json_cap ? ps_str(s->json + j->at % s->json_cap, j->len)
-							       : (struct ps_str){ 0 };
+	if (s->json_head - j->at > s->json_cap)
+		return false; /* the ring has moved past it */
+	*json = ps_str(s->json + j->at % s->json_cap, j->len);
+	return true;
+}
+
+/* A JSON-only copy back into an event: the reader's (valid until its next read). */
+static bool read_back(struct ps_samples *s, struct ps_str json, struct ps_event *out)
+{
+	const char *why;
+	if (ps_event_line_read(&s->reader, json, &why) != PS_LINE_EVENT)
+		return false; /* not the JSON of an event after all: shown, never described */
+	*out = s->reader.ev;
+	return true;
+}
+
+bool ps_samples_get(struct ps_samples *s, uint32_t ref, struct ps_event *out, struct ps_str *json)
+{
+	if (!ps_samples_json(s, ref, json))
+		return false;
+	const struct slot *sl = &s->slots[ref % s->cap];
+	if (sl->h.json_only)
+		return read_back(s, *json, out);
 	const struct scalars *sc = &sl->h.sc;
 	ps_event_init(out);
 	out->time_us = sc->time_us;

@@ -15,11 +15,14 @@
  * fit the slot: each to PS_SAMPLE_FIELD_MAX bytes, the message to what is
  * left.
  *
- * The caller may give the event's JSON with it (scan has just written it):
- * when the copy is exact (nothing cut, no parents), that JSON is also the
- * copy's, and an alert can show the sample without writing it again. Those
- * texts share a second ring of bytes, as large as the slots; a text the
- * ring has since overwritten is simply not returned.
+ * The caller may give the event's JSON with it instead (scan has just
+ * written it). Then that JSON is the copy, whole: an alert shows the
+ * sample's bytes without writing them again, and the event is read back
+ * from them only when a rule needs its fields (an update at the end of the
+ * input describes its incident by the latest sample). Copying the fields
+ * one by one cost scan more than any rule. Those texts share a second ring
+ * of bytes, as large as the slots; a text the ring has since overwritten
+ * is gone like an overwritten slot.
  */
 #ifndef PS_DETECT_SAMPLE_H
 #define PS_DETECT_SAMPLE_H
@@ -44,16 +47,24 @@ size_t ps_samples_size(size_t cap);
 
 /*
  * Copy ev; returns its reference (never 0). json: ev as
- * ps_event_write_json(PS_JSON_NO_NEWLINE) wrote it, or unset; kept only
- * with an exact copy.
+ * ps_event_write_json(PS_JSON_NO_NEWLINE) wrote it, or unset: the copy
+ * is then made of ev's fields.
  */
 uint32_t ps_samples_put(struct ps_samples *s, const struct ps_event *ev, struct ps_str json);
 
 /*
- * The copy for ref, rebuilt into *out, and its JSON into *json when the
- * store still has it (else unset); both point into the store, valid until
- * the next ps_samples_put(). False once overwritten, and for ref 0.
+ * Whether ref is still held, and its JSON into *json (unset: its copy is
+ * made of fields, ps_samples_get() rebuilds it). Valid until the next
+ * ps_samples_put(). False once overwritten, and for ref 0.
  */
-bool ps_samples_get(const struct ps_samples *s, uint32_t ref, struct ps_event *out, struct ps_str *json);
+bool ps_samples_json(const struct ps_samples *s, uint32_t ref, struct ps_str *json);
+
+/*
+ * The copy for ref, rebuilt into *out (or read back from its JSON), and its
+ * JSON into *json when the store has it (else unset); all point into the
+ * store, valid until the next ps_samples_put() or ps_samples_get(). False
+ * once overwritten, and for ref 0.
+ */
+bool ps_samples_get(struct ps_samples *s, uint32_t ref, struct ps_event *out, struct ps_str *json);
 
 #endif

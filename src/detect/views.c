@@ -23,12 +23,22 @@
 
 #include "detect/internal.h"
 
-/* The programs whose own log lines pamsignal decodes (decode/decoders.h).
- * Literals at each test: every event asks, and their lengths fold. */
-static bool logs_itself(struct ps_str service)
+enum det_program ps_det_program(struct ps_str s)
 {
-	return ps_eq_lit(service, "sshd") || ps_eq_lit(service, "sudo") || ps_eq_lit(service, "sudo-i") ||
-	       ps_eq_lit(service, "su") || ps_eq_lit(service, "su-l") || ps_eq_lit(service, "login");
+	/* By length first: most services are none of these. */
+	switch (s.n) {
+	case 2:
+		return ps_eq_lit(s, "su") ? PROG_SU : PROG_OTHER;
+	case 4:
+		return ps_eq_lit(s, "sshd") ? PROG_SSHD : ps_eq_lit(s, "sudo") ? PROG_SUDO
+			: ps_eq_lit(s, "su-l") ? PROG_SU : PROG_OTHER;
+	case 5:
+		return ps_eq_lit(s, "login") ? PROG_LOGIN : PROG_OTHER;
+	case 6:
+		return ps_eq_lit(s, "sudo-i") ? PROG_SUDO : PROG_OTHER;
+	default:
+		return PROG_OTHER;
+	}
 }
 
 static bool secondary(const struct ps_event *ev)
@@ -48,7 +58,7 @@ static uint64_t *view_slot(struct ps_detector *d, uint64_t host_hash)
 
 bool ps_det_corroborates(struct ps_detector *d, const struct ps_event *ev)
 {
-	if (!logs_itself(ev->service))
+	if (d->program == PROG_OTHER)
 		return false;
 	if (d->program_logs)
 		return secondary(ev); /* nothing to learn: no host hash per line */

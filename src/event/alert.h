@@ -89,7 +89,9 @@ struct ps_alert {
 	const struct ps_event *events[PS_ALERT_MAX_SAMPLES + 1];
 	unsigned n_events;
 	/* events[i] as ps_event_write_json(PS_JSON_NO_NEWLINE) writes it, when
-	 * the detector still has those bytes (unset: written from events[i]). */
+	 * the detector still has those bytes (unset: written from events[i]).
+	 * A detector fed events with their JSON (ps_detector_feed_json) keeps
+	 * only that: events[i] is then NULL. */
 	struct ps_str events_json[PS_ALERT_MAX_SAMPLES + 1];
 	size_t summary_len;
 	char summary[PS_ALERT_SUMMARY_MAX]; /* one sentence; may hold attacker text, escaped on output */

@@ -7,7 +7,7 @@
 
 #include "util/timeconv.h"
 
-enum ftype { F_STR, F_INT, F_TIME, F_IP, F_KIND, F_OUTCOME, F_REASON, F_ACTION, F_TRUE, F_COUNT, F_PARENTS };
+enum ftype { F_STR, F_INT, F_TIME, F_IP, F_KIND, F_OUTCOME, F_REASON, F_ACTION, F_TRUE, F_COUNT, F_PARENTS, F_GEO, F_AS };
 
 /* Every field json.c writes but "type". max: the largest value an integer field can hold. */
 static const struct efield {
@@ -42,6 +42,10 @@ static const struct efield {
 	F("src_ip", F_IP, offsetof(struct ps_event, src_ip), 0),
 	I("src_port", src_port, 65535),
 	S("src_host", src_host),
+	F("src_geo", F_GEO, 0, 0),
+	F("src_as", F_AS, 0, 0),
+	S("src_provider", src_provider),
+	S("src_rdns", src_rdns),
 	F("dst_ip", F_IP, offsetof(struct ps_event, dst_ip), 0),
 	I("dst_port", dst_port, 65535),
 	S("method", method),
@@ -148,6 +152,31 @@ static int parents(struct ps_event_line *l, struct ps_str raw)
 	return 0;
 }
 
+/* "src_geo": {"country_iso_code", "country_name", "city_name"}, each a string if there. */
+static int geo(struct ps_event_line *l, struct ps_str raw)
+{
+	int r = ps_jobject_read(&l->geo, raw.p, raw.n);
+	if (r < 0)
+		return r;
+	l->ev.src_geo.country_iso_code = ps_jobject_get(&l->geo, "country_iso_code", PS_J_STRING);
+	l->ev.src_geo.country_name = ps_jobject_get(&l->geo, "country_name", PS_J_STRING);
+	l->ev.src_geo.city_name = ps_jobject_get(&l->geo, "city_name", PS_J_STRING);
+	return 0;
+}
+
+/* "src_as": {"number", "organization"}. */
+static int as(struct ps_event_line *l, struct ps_str raw)
+{
+	int r = ps_jobject_read(&l->as, raw.p, raw.n);
+	if (r < 0)
+		return r;
+	struct ps_str asn = ps_jobject_get(&l->as, "number", PS_J_NUMBER);
+	if (ps_set(asn) && number(asn, UINT32_MAX, &l->ev.src_as.number) < 0)
+		return -EBADMSG;
+	l->ev.src_as.organization = ps_jobject_get(&l->as, "organization", PS_J_STRING);
+	return 0;
+}
+
 static int event_member(struct ps_event_line *l, const struct efield *f, const struct ps_jfield *m,
 			const char **why)
 {
@@ -159,6 +188,7 @@ static int event_member(struct ps_event_line *l, const struct efield *f, const s
 		[F_STR] = PS_J_STRING, [F_INT] = PS_J_NUMBER, [F_TIME] = PS_J_STRING, [F_IP] = PS_J_STRING,
 		[F_KIND] = PS_J_STRING, [F_OUTCOME] = PS_J_STRING, [F_REASON] = PS_J_STRING,
 		[F_ACTION] = PS_J_STRING, [F_TRUE] = PS_J_BOOL, [F_COUNT] = PS_J_NUMBER, [F_PARENTS] = PS_J_ARRAY,
+		[F_GEO] = PS_J_OBJECT, [F_AS] = PS_J_OBJECT,
 	};
 	if (m->type != json_type[f->type]) {
 		*why = "a field has the wrong JSON type";
@@ -204,8 +234,10 @@ static int event_member(struct ps_event_line *l, const struct efield *f, const s
 			return -EBADMSG;
 		ev->count = (uint32_t)n;
 		return 0;
-	case F_PARENTS: {
-		int r = parents(l, m->value);
+	case F_PARENTS:
+	case F_GEO:
+	case F_AS: {
+		int r = f->type == F_PARENTS ? parents(l, m->value) : f->type == F_GEO ? geo(l, m->value) : as(l, m->value);
 		return r == -ENOMEM ? r : r < 0 ? -EBADMSG : 0;
 	}
 	}
@@ -292,6 +324,8 @@ int ps_event_line_read(struct ps_event_line *l, struct ps_str line, const char *
 void ps_event_line_free(struct ps_event_line *l)
 {
 	ps_jobject_free(&l->obj);
+	ps_jobject_free(&l->geo);
+	ps_jobject_free(&l->as);
 	for (unsigned i = 0; i < PS_PROC_DEPTH; i++)
 		ps_jobject_free(&l->parent[i]);
 }

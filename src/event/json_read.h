@@ -28,6 +28,7 @@ enum ps_line_type { PS_LINE_EVENT = 1, PS_LINE_ALERT = 2 };
 struct ps_event_line {
 	struct ps_jobject obj;                       /* the line */
 	struct ps_jobject parent[PS_PROC_DEPTH];     /* the elements of "parents" */
+	struct ps_jobject geo, as;                   /* "src_geo", "src_as" */
 	struct ps_proc_chain chain;
 	struct ps_str kind_name;                     /* "kind" as written */
 	struct ps_event ev;                          /* PS_LINE_EVENT */

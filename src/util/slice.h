@@ -36,28 +36,31 @@ bool ps_eq(struct ps_str a, struct ps_str b);
 
 /*
  * The helpers that take a literal are inline so that strlen() of a literal
- * is folded at compile time: decoders call them for every line.
+ * is folded at compile time: decoders call them for every line. Forced:
+ * with link-time optimisation GCC otherwise keeps one shared out-of-line
+ * copy, which calls strlen() and memcmp() at run time.
  */
-static inline bool ps_eq_lit(struct ps_str a, const char *lit)
+#define PS_LIT_INLINE static inline __attribute__((always_inline))
+PS_LIT_INLINE bool ps_eq_lit(struct ps_str a, const char *lit)
 {
 	size_t n = strlen(lit);
 	return a.n == n && (n == 0 || memcmp(a.p, lit, n) == 0);
 }
 
-static inline bool ps_starts(struct ps_str s, const char *lit)
+PS_LIT_INLINE bool ps_starts(struct ps_str s, const char *lit)
 {
 	size_t n = strlen(lit);
 	return s.n >= n && memcmp(s.p, lit, n) == 0;
 }
 
-static inline bool ps_ends(struct ps_str s, const char *lit)
+PS_LIT_INLINE bool ps_ends(struct ps_str s, const char *lit)
 {
 	size_t n = strlen(lit);
 	return s.n >= n && memcmp(s.p + s.n - n, lit, n) == 0;
 }
 
 /* Remove lit from the front (back) of *s; true if it was there. */
-static inline bool ps_skip(struct ps_str *s, const char *lit)
+PS_LIT_INLINE bool ps_skip(struct ps_str *s, const char *lit)
 {
 	size_t n = strlen(lit);
 	if (s->n < n || memcmp(s->p, lit, n) != 0)
@@ -67,7 +70,7 @@ static inline bool ps_skip(struct ps_str *s, const char *lit)
 	return true;
 }
 
-static inline bool ps_chop(struct ps_str *s, const char *lit)
+PS_LIT_INLINE bool ps_chop(struct ps_str *s, const char *lit)
 {
 	size_t n = strlen(lit);
 	if (s->n < n || memcmp(s->p + s->n - n, lit, n) != 0)
@@ -81,16 +84,16 @@ ptrdiff_t ps_find_n(struct ps_str s, size_t from, const char *needle, size_t n);
 ptrdiff_t ps_rfind_n(struct ps_str s, const char *needle, size_t n);
 
 /* Offset of the first occurrence of lit at or after from, or -1. */
-static inline ptrdiff_t ps_find_from(struct ps_str s, size_t from, const char *lit)
+PS_LIT_INLINE ptrdiff_t ps_find_from(struct ps_str s, size_t from, const char *lit)
 {
 	return ps_find_n(s, from, lit, strlen(lit));
 }
 /* Offset of the first (last) occurrence of lit in s, or -1. */
-static inline ptrdiff_t ps_find(struct ps_str s, const char *lit)
+PS_LIT_INLINE ptrdiff_t ps_find(struct ps_str s, const char *lit)
 {
 	return ps_find_n(s, 0, lit, strlen(lit));
 }
-static inline ptrdiff_t ps_rfind(struct ps_str s, const char *lit)
+PS_LIT_INLINE ptrdiff_t ps_rfind(struct ps_str s, const char *lit)
 {
 	return ps_rfind_n(s, lit, strlen(lit));
 }

@@ -56,6 +56,7 @@
 #include "detect/detect.h"
 #include "enrich/enrich.h"
 #include "event/json.h"
+#include "event/json_read.h"
 #include "source/audit_feed.h"
 #include "util/timeconv.h"
 #include "unescape.h"
@@ -156,13 +157,32 @@ static int on_alert(const struct ps_alert *a, void *arg)
 	struct run *r = arg;
 	/* Every alert also goes through the JSON writer (sanitizers watch it),
 	 * and shows its sample events as they would be written afresh: the
-	 * bytes the detector kept (events_json) are those. */
+	 * bytes the detector kept (events_json) are those. A sample kept only
+	 * as JSON (events[i] NULL) must read back into the event it was, as
+	 * the detector reads it back to describe an update. */
 	ps_out_reset(&r->json);
 	ps_alert_write_json(&r->json, a);
 	struct ps_alert plain = *a;
+	struct ps_event_line back[PS_ALERT_MAX_SAMPLES + 1];
+	memset(back, 0, sizeof(back));
+	for (unsigned i = 0; i < a->n_events; i++) {
+		const char *why = NULL;
+		if (a->events[i])
+			continue;
+		if (!ps_set(a->events_json[i]) || ps_event_line_read(&back[i], a->events_json[i], &why) != PS_LINE_EVENT)
+			failure(r, "an alert's sample %u has neither an event nor JSON that reads back (%s)", i, why ? why : "none");
+		else
+			plain.events[i] = &back[i].ev;
+	}
 	memset(plain.events_json, 0, sizeof(plain.events_json));
+	bool whole = true;
+	for (unsigned i = 0; i < a->n_events; i++)
+		whole &= plain.events[i] != NULL;
 	ps_out_reset(&r->plain);
-	ps_alert_write_json(&r->plain, &plain);
+	if (whole)
+		ps_alert_write_json(&r->plain, &plain);
+	for (unsigned i = 0; i < a->n_events; i++)
+		ps_event_line_free(&back[i]);
 	if (r->json.len != r->plain.len || memcmp(r->json.buf, r->plain.buf, r->json.len) != 0)
 		failure(r, "an alert's kept sample JSON differs from its events: %.*s", (int)r->json.len, r->json.buf);
 	if (r->n_pending == MAX_ALERTS) {

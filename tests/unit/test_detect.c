@@ -130,9 +130,11 @@ static void test_samples(void **state)
 	memcpy(name + PS_SAMPLE_FIELD_MAX - 1, "\xc3\xa9", 2);
 	ev.host = ps_str(name, sizeof(name) - 1);
 	struct ps_str json;
-	uint32_t a = ps_samples_put(s, &ev, PS_LIT("{\"kept\":1}"));
+	uint32_t a = ps_samples_put(s, &ev, (struct ps_str){ 0 });
+	assert_true(ps_samples_json(s, a, &json));
+	assert_false(ps_set(json)); /* a copy of the fields */
 	assert_true(ps_samples_get(s, a, &c, &json));
-	assert_false(ps_set(json)); /* a cut copy is not the event its JSON was written from */
+	assert_false(ps_set(json));
 	assert_true(ps_eq_lit(c.user, "alice"));
 	assert_true(ps_set(c.tty) && c.tty.n == 0);
 	assert_false(ps_set(c.command));
@@ -214,32 +216,56 @@ static void test_samples_json(void **state)
 	ev.line = 12;
 	char *want = sample_json(&ev);
 
+	/* Given its JSON, the copy is that JSON, and the event read back
+	 * from it is the event, every field (enrichment included). */
 	uint32_t a = ps_samples_put(s, &ev, ps_cstr(want));
+	assert_true(ps_samples_json(s, a, &json));
+	assert_true(ps_eq(json, ps_cstr(want)));
 	assert_true(ps_samples_get(s, a, &c, &json));
 	assert_true(ps_eq(json, ps_cstr(want)));
 	char *copy = sample_json(&c);
 	assert_string_equal(copy, want);
 	free(copy);
-
-	/* With parents, the copy (which has none) is not that event. */
-	struct ps_proc_chain chain = { .n = 1 };
-	ev.parents = &chain;
-	uint32_t p = ps_samples_put(s, &ev, ps_cstr(want));
-	assert_true(ps_samples_get(s, p, &c, &json));
+	/* The same made of fields (no JSON given). */
+	uint32_t f = ps_samples_put(s, &ev, (struct ps_str){ 0 });
+	assert_true(ps_samples_get(s, f, &c, &json));
 	assert_false(ps_set(json));
+	copy = sample_json(&c);
+	assert_string_equal(copy, want);
+	free(copy);
+
+	/* Parents, which a copy of the fields leaves out, are in the JSON. */
+	struct ps_proc_chain chain = { .n = 1, .v = { { .pid = 7, .comm = PS_LIT("sh"), .via_proc = true } } };
+	ev.parents = &chain;
+	char *with_parents = sample_json(&ev);
+	uint32_t p = ps_samples_put(s, &ev, ps_cstr(with_parents));
+	assert_true(ps_samples_get(s, p, &c, &json));
+	copy = sample_json(&c);
+	assert_string_equal(copy, with_parents);
+	free(copy);
+	free(with_parents);
 	ev.parents = NULL;
 
-	/* Texts the ring has overwritten are not returned; the copy still is. */
+	/* A copy whose JSON the ring has overwritten is gone, like an
+	 * overwritten slot: never a wrong text. */
 	static char longer[1000];
 	memset(longer, 'j', sizeof(longer));
 	a = ps_samples_put(s, &ev, ps_str(longer, sizeof(longer)));
 	for (int i = 0; i < 9; i++)
 		ps_samples_put(s, &ev, ps_str(longer, sizeof(longer)));
-	assert_true(ps_samples_get(s, a, &c, &json));
-	assert_false(ps_set(json));
+	assert_false(ps_samples_json(s, a, &json));
+	assert_false(ps_samples_get(s, a, &c, &json));
 	uint32_t last = ps_samples_put(s, &ev, ps_str(longer, sizeof(longer)));
-	assert_true(ps_samples_get(s, last, &c, &json));
+	assert_true(ps_samples_json(s, last, &json));
 	assert_true(ps_eq(json, ps_str(longer, sizeof(longer))));
+	assert_false(ps_samples_get(s, last, &c, &json)); /* not an event's JSON: shown, never read back */
+	/* Too long for the ring: the fields are copied instead. */
+	static char huge[16 * 512];
+	memset(huge, 'h', sizeof(huge));
+	uint32_t h = ps_samples_put(s, &ev, ps_str(huge, sizeof(huge)));
+	assert_true(ps_samples_get(s, h, &c, &json));
+	assert_false(ps_set(json));
+	assert_true(ps_eq(c.message, ev.message));
 	free(want);
 	ps_samples_free(s);
 }
