@@ -221,7 +221,6 @@ void ps_det_emit(struct ps_detector *d, struct rule_rt *r, struct entry *e, cons
 	struct incident *inc = &e->inc;
 	struct ps_alert a;
 	struct ps_event copies[PS_ALERT_MAX_SAMPLES], latest_copy;
-	uint32_t latest_ref = 0;
 	bool cur_sampled = false;
 
 	ps_alert_init(&a, r->id, r->cfg->severity);
@@ -237,6 +236,7 @@ void ps_det_emit(struct ps_detector *d, struct rule_rt *r, struct entry *e, cons
 	/* Samples kept as their JSON are shown as that (events[] NULL), and
 	 * read back only to describe an update that has no current event. */
 	const struct ps_event *latest = ev;
+	uint32_t latest_ref = 0;
 	for (unsigned i = 0; i < inc->n_samples; i++) {
 		uint32_t ref = inc->samples[i];
 		unsigned k = a.n_events;
@@ -249,10 +249,10 @@ void ps_det_emit(struct ps_detector *d, struct rule_rt *r, struct entry *e, cons
 			cur_sampled = true;
 		if (!ev) {
 			latest = a.events[k];
-			latest_ref = latest ? 0 : ref;
+			latest_ref = ref;
 		}
 	}
-	if (latest_ref) {
+	if (!latest && latest_ref) {
 		struct ps_str json;
 		latest = ps_samples_get(d->samples, latest_ref, &latest_copy, &json) ? &latest_copy : NULL;
 	}

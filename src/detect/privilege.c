@@ -10,7 +10,6 @@
 
 #include "detect/internal.h"
 
-
 static void say_user(struct ps_alert *a, const struct alert_ctx *c)
 {
 	a->user = c->ev && ps_set(c->ev->user) ? c->ev->user : ps_det_name_shown(c->key);

@@ -177,6 +177,12 @@ static int as(struct ps_event_line *l, struct ps_str raw)
 	return 0;
 }
 
+/* A nested value's result: out of memory as it is, anything else wrong is a malformed line. */
+static int nested(int r)
+{
+	return r == -ENOMEM ? r : r < 0 ? -EBADMSG : 0;
+}
+
 static int event_member(struct ps_event_line *l, const struct efield *f, const struct ps_jfield *m,
 			const char **why)
 {
@@ -235,11 +241,11 @@ static int event_member(struct ps_event_line *l, const struct efield *f, const s
 		ev->count = (uint32_t)n;
 		return 0;
 	case F_PARENTS:
+		return nested(parents(l, m->value));
 	case F_GEO:
-	case F_AS: {
-		int r = f->type == F_PARENTS ? parents(l, m->value) : f->type == F_GEO ? geo(l, m->value) : as(l, m->value);
-		return r == -ENOMEM ? r : r < 0 ? -EBADMSG : 0;
-	}
+		return nested(geo(l, m->value));
+	case F_AS:
+		return nested(as(l, m->value));
 	}
 	return -EBADMSG;
 }

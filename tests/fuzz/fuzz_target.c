@@ -90,8 +90,10 @@ __attribute__((unused)) static int on_event(const struct ps_event *ev, void *arg
 	write_checked(ev);
 	if (!arg)
 		return 0;
-	if (n++ % 2)
-		return ps_detector_feed(arg, ev, on_alert, NULL), 0;
+	if (n++ % 2) {
+		ps_detector_feed(arg, ev, on_alert, NULL);
+		return 0;
+	}
 	struct ps_out o;
 	ps_out_init_mem(&o);
 	ps_event_write_json(&o, ev, PS_JSON_NO_NEWLINE);
