@@ -40,8 +40,11 @@ struct conn_key {
 	int64_t id;  /* the pid; without one, the source port (negative) */
 };
 
+/* A connection is in the table only while an attempt of it is pending:
+ * once decided, nothing is left to pair, and a connection not found is
+ * one with nothing pending. */
 struct conn {
-	uint8_t pending;
+	uint8_t pending;            /* never NONE */
 };
 
 #define CONN_TTL (10 * 60 * USEC) /* far beyond LoginGraceTime */
@@ -131,7 +134,9 @@ static uint32_t sshd_attempt(struct ps_detector *d, const struct ps_event *ev, i
 	}
 	if (!c && next != NONE)
 		c = ps_table_insert(d->conns, &key, h, now);
-	if (c)
+	if (c && next == NONE)
+		ps_table_remove(d->conns, c);
+	else if (c)
 		c->pending = (uint8_t)next;
 	return n;
 }
@@ -139,8 +144,6 @@ static uint32_t sshd_attempt(struct ps_detector *d, const struct ps_event *ev, i
 void ps_det_save_conns(struct ps_out *o, const struct ps_detector *d)
 {
 	for (const struct conn *c = ps_table_next(d->conns, NULL); c; c = ps_table_next(d->conns, c)) {
-		if (c->pending == NONE)
-			continue; /* decided: nothing to carry over */
 		ps_out_puts(o, "conn");
 		ps_det_put_hex(o, ps_table_key(d->conns, c), sizeof(struct conn_key));
 		ps_tsv_put_i64(o, ps_table_touched(d->conns, c));

@@ -70,15 +70,11 @@ static uint64_t ip_key_hash(const struct ps_detector *d, struct last_key *last, 
 	return last->hash;
 }
 
-const struct ip_key *ps_det_src(struct ps_detector *d, uint64_t *hash)
+void ps_det_make_src(struct ps_detector *d)
 {
-	if (!(d->have & HAVE_SRC)) {
-		ip_key(&d->src, &d->cur->src_ip, 32, 128);
-		d->src_hash = ip_key_hash(d, &d->last_src, &d->src);
-		d->have |= HAVE_SRC;
-	}
-	*hash = d->src_hash;
-	return &d->src;
+	ip_key(&d->src, &d->cur->src_ip, 32, 128);
+	d->src_hash = ip_key_hash(d, &d->last_src, &d->src);
+	d->have |= HAVE_SRC;
 }
 
 uint64_t ps_det_net_hash(struct ps_detector *d, const struct ip_key *net)
@@ -123,22 +119,16 @@ static uint64_t text_hash(const struct ps_detector *d, struct last_text *last, s
 	return h;
 }
 
-uint64_t ps_det_host_hash(struct ps_detector *d)
+void ps_det_make_host_hash(struct ps_detector *d)
 {
-	if (!(d->have & HAVE_HOST)) {
-		d->host_hash = text_hash(d, &d->last_host, d->cur->host);
-		d->have |= HAVE_HOST;
-	}
-	return d->host_hash;
+	d->host_hash = text_hash(d, &d->last_host, d->cur->host);
+	d->have |= HAVE_HOST;
 }
 
-uint64_t ps_det_user_hash(struct ps_detector *d)
+void ps_det_make_user_hash(struct ps_detector *d)
 {
-	if (!(d->have & HAVE_USER)) {
-		d->user_hash = text_hash(d, &d->last_user, d->cur->user);
-		d->have |= HAVE_USER;
-	}
-	return d->user_hash;
+	d->user_hash = text_hash(d, &d->last_user, d->cur->user);
+	d->have |= HAVE_USER;
 }
 
 void ps_det_key_ip(struct ps_alert *a, const void *key)

@@ -33,7 +33,8 @@ void ps_det_flush_entry(struct ps_detector *d, struct rule_rt *r, struct entry *
  * ps_det_count, which most rules call for every event they count, is then
  * one call instead of four.
  */
-static struct entry *entry(struct rule_rt *r, const void *key, uint64_t h, int64_t now)
+static inline __attribute__((always_inline)) struct entry *entry(struct rule_rt *r, const void *key, uint64_t h,
+								 int64_t now)
 {
 	if (!h)
 		h = ps_table_hash(r->table, key);

@@ -93,13 +93,17 @@ uint64_t ps_det_hash_name_key(const struct ps_sipkey *sip, const void *key);
 
 /* The current event's source address key and its hash (src_ip must be set),
  * its host's and user's hashes, its (host, user) key. */
-const struct ip_key *ps_det_src(struct ps_detector *d, uint64_t *hash);
+static inline const struct ip_key *ps_det_src(struct ps_detector *d, uint64_t *hash);
 /* Drop the kept hashes (the hash key changed). */
 void ps_det_forget_hashes(struct ps_detector *d);
 /* The hash of a network key (brute_force_subnet's, targeted_account's /64). */
 uint64_t ps_det_net_hash(struct ps_detector *d, const struct ip_key *net);
-uint64_t ps_det_host_hash(struct ps_detector *d);
-uint64_t ps_det_user_hash(struct ps_detector *d);
+static inline uint64_t ps_det_host_hash(struct ps_detector *d);
+static inline uint64_t ps_det_user_hash(struct ps_detector *d);
+/* What those make the first time for an event (emit.c). */
+void ps_det_make_src(struct ps_detector *d);
+void ps_det_make_host_hash(struct ps_detector *d);
+void ps_det_make_user_hash(struct ps_detector *d);
 void ps_det_user_key(struct ps_detector *d, struct name_key *k);
 
 struct incident {
@@ -203,6 +207,29 @@ struct ps_detector {
 	 * direct-mapped set of host hashes; a collision forgets a host. */
 	uint64_t views[PS_DET_VIEWS];
 };
+
+/* Inline: several rules ask for these on every attempt. */
+static inline const struct ip_key *ps_det_src(struct ps_detector *d, uint64_t *hash)
+{
+	if (!(d->have & HAVE_SRC))
+		ps_det_make_src(d);
+	*hash = d->src_hash;
+	return &d->src;
+}
+
+static inline uint64_t ps_det_host_hash(struct ps_detector *d)
+{
+	if (!(d->have & HAVE_HOST))
+		ps_det_make_host_hash(d);
+	return d->host_hash;
+}
+
+static inline uint64_t ps_det_user_hash(struct ps_detector *d)
+{
+	if (!(d->have & HAVE_USER))
+		ps_det_make_user_hash(d);
+	return d->user_hash;
+}
 
 /* ---- incident.c: the counting engine ---- */
 

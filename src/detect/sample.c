@@ -45,9 +45,8 @@ struct scalars {
 	bool ambiguous;
 };
 
+/* A copy made of fields (held.len 0). */
 struct slot_head {
-	uint32_t ref;                /* the reference this slot holds now; 0: empty */
-	bool json_only;              /* the copy is its JSON (the fields below are not set) */
 	uint16_t len[N_TEXT];        /* UNSET: the field is not set */
 	struct scalars sc;
 };
@@ -59,16 +58,20 @@ struct slot {
 };
 _Static_assert(sizeof(struct slot) == PS_SAMPLE_SLOT, "slot size");
 
-/* Where a slot's JSON is in the ring: bytes [at, at + len) of all ever
- * taken from it (len 0: none). */
-struct json_ref {
-	uint64_t at;
-	uint32_t len;
+/*
+ * What slot i holds, kept apart from the slot: a copy that is its JSON
+ * touches only this and the ring, never the slot's 512 bytes (scan's
+ * copies are all JSON: the megabyte of slots stays untouched).
+ */
+struct held {
+	uint64_t at;   /* its JSON: bytes [at, at + len) of all ever taken from the ring */
+	uint32_t len;  /* 0: the copy is made of fields, in the slot */
+	uint32_t ref;  /* the reference held now; 0: none */
 };
 
 struct ps_samples {
 	struct slot *slots;
-	struct json_ref *json_of; /* per slot */
+	struct held *held;        /* per slot */
 	char *json;               /* the ring of JSON texts */
 	size_t cap, json_cap;
 	uint64_t json_head;       /* bytes taken from the ring so far */
@@ -80,7 +83,7 @@ struct ps_samples {
 
 size_t ps_samples_size(size_t cap)
 {
-	return cap * (sizeof(struct slot) + sizeof(struct json_ref) + JSON_PER_SLOT);
+	return cap * (sizeof(struct slot) + sizeof(struct held) + JSON_PER_SLOT);
 }
 
 struct ps_samples *ps_samples_new(size_t cap)
@@ -89,9 +92,9 @@ struct ps_samples *ps_samples_new(size_t cap)
 	if (!s || cap < 1)
 		goto fail;
 	s->slots = calloc(cap, sizeof(*s->slots));
-	s->json_of = calloc(cap, sizeof(*s->json_of));
+	s->held = calloc(cap, sizeof(*s->held));
 	s->json = malloc(cap * JSON_PER_SLOT);
-	if (!s->slots || !s->json_of || !s->json)
+	if (!s->slots || !s->held || !s->json)
 		goto fail;
 	s->cap = cap;
 	s->json_cap = cap * JSON_PER_SLOT;
@@ -107,7 +110,7 @@ void ps_samples_free(struct ps_samples *s)
 	if (!s)
 		return;
 	free(s->slots);
-	free(s->json_of);
+	free(s->held);
 	free(s->json);
 	ps_event_line_free(&s->reader);
 	free(s);
@@ -118,14 +121,10 @@ static bool fits_ring(const struct ps_samples *s, struct ps_str json)
 	return ps_set(json) && json.n > 0 && json.n <= s->json_cap / 8;
 }
 
-/* Keep json for slot i (unset: none). A text never wraps around the ring's
- * end: the rest of the ring is skipped instead. */
-static void keep_json(struct ps_samples *s, size_t i, struct ps_str json)
+/* Keep json (fits_ring) for h. A text never wraps around the ring's end:
+ * the rest of the ring is skipped instead. */
+static void keep_json(struct ps_samples *s, struct held *j, struct ps_str json)
 {
-	struct json_ref *j = &s->json_of[i];
-	j->len = 0;
-	if (!fits_ring(s, json))
-		return;
 	size_t pos = s->json_head % s->json_cap;
 	if (pos + json.n > s->json_cap)
 		s->json_head += s->json_cap - pos;
@@ -155,14 +154,14 @@ uint32_t ps_samples_put(struct ps_samples *s, const struct ps_event *ev, struct 
 	uint32_t ref = s->next_ref++;
 	if (s->next_ref == 0)
 		s->next_ref = 1;
-	struct slot *sl = &s->slots[ref % s->cap];
-	sl->h.ref = ref;
-	sl->h.json_only = fits_ring(s, json);
-	if (sl->h.json_only) {
-		keep_json(s, ref % s->cap, json);
+	struct held *h = &s->held[ref % s->cap];
+	h->ref = ref;
+	if (fits_ring(s, json)) {
+		keep_json(s, h, json);
 		return ref;
 	}
-	s->json_of[ref % s->cap].len = 0;
+	h->len = 0;
+	struct slot *sl = &s->slots[ref % s->cap];
 	sl->h.sc = (struct scalars){
 		.time_us = ev->time_us, .pid = ev->pid, .ppid = ev->ppid, .sender_uid = ev->sender_uid, .login_uid = ev->login_uid,
 		.duration_s = ev->duration_s, .src_asn = ev->src_as.number, .line = ev->line, .src_ip = ev->src_ip, .dst_ip = ev->dst_ip,
@@ -192,14 +191,11 @@ uint32_t ps_samples_put(struct ps_samples *s, const struct ps_event *ev, struct 
 bool ps_samples_json(const struct ps_samples *s, uint32_t ref, struct ps_str *json)
 {
 	*json = (struct ps_str){ 0 };
-	if (ref == 0)
+	const struct held *j = &s->held[ref % s->cap];
+	if (ref == 0 || j->ref != ref)
 		return false;
-	const struct slot *sl = &s->slots[ref % s->cap];
-	if (sl->h.ref != ref)
-		return false;
-	if (!sl->h.json_only)
+	if (!j->len)
 		return true;
-	const struct json_ref *j = &s->json_of[ref % s->cap];
 	if (s->json_head - j->at > s->json_cap)
 		return false; /* the ring has moved past it */
 	*json = ps_str(s->json + j->at % s->json_cap, j->len);
@@ -220,9 +216,9 @@ bool ps_samples_get(struct ps_samples *s, uint32_t ref, struct ps_event *out, st
 {
 	if (!ps_samples_json(s, ref, json))
 		return false;
-	const struct slot *sl = &s->slots[ref % s->cap];
-	if (sl->h.json_only)
+	if (s->held[ref % s->cap].len)
 		return read_back(s, *json, out);
+	const struct slot *sl = &s->slots[ref % s->cap];
 	const struct scalars *sc = &sl->h.sc;
 	ps_event_init(out);
 	out->time_us = sc->time_us;
