@@ -78,6 +78,44 @@ static void test_table_protected(void **state)
 	ps_table_free(t);
 }
 
+static uint64_t same_hash(const struct ps_sipkey *k, const void *key)
+{
+	(void)k, (void)key;
+	return 42;
+}
+
+/* Keys of every length the rules use, all of one hash: found by their
+ * bytes, each of which tells two keys apart (find compares keys of 16 to
+ * 24 bytes in words, and others with memcmp). */
+static void test_table_keys(void **state)
+{
+	(void)state;
+	static const size_t sizes[] = { 4, 16, 17, 18, 24, 25, 56 };
+	for (size_t s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++) {
+		size_t n = sizes[s];
+		struct ps_table *t = ps_table_new(64, n, 8, &sip, same_hash);
+		unsigned char key[56] = { 0 };
+		assert_non_null(t);
+		*(size_t *)ps_table_insert(t, key, 42, 0) = SIZE_MAX;
+		for (size_t i = 0; i < n; i++) {
+			key[i] = 1;
+			*(size_t *)ps_table_insert(t, key, 42, 0) = i;
+			key[i] = 0;
+		}
+		for (size_t i = 0; i < n; i++) {
+			key[i] = 1;
+			size_t *v = ps_table_find(t, key, 42, 1);
+			assert_non_null(v);
+			assert_int_equal(*v, i);
+			key[i] = 0;
+		}
+		assert_int_equal(*(size_t *)ps_table_find(t, key, 42, 1), SIZE_MAX);
+		key[n - 1] = 2;
+		assert_null(ps_table_find(t, key, 42, 1));
+		ps_table_free(t);
+	}
+}
+
 static void test_table_stale(void **state)
 {
 	(void)state;
@@ -472,7 +510,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_table_lru),  cmocka_unit_test(test_table_protected),
-		cmocka_unit_test(test_table_stale), cmocka_unit_test(test_samples), cmocka_unit_test(test_samples_json),
+		cmocka_unit_test(test_table_stale), cmocka_unit_test(test_table_keys), cmocka_unit_test(test_samples), cmocka_unit_test(test_samples_json),
 		cmocka_unit_test(test_tz),         cmocka_unit_test(test_state_refused),
 		cmocka_unit_test(test_disabled),   cmocka_unit_test(test_cmdline),
 	};
