@@ -132,12 +132,14 @@ static uint32_t sshd_attempt(struct ps_detector *d, const struct ps_event *ev, i
 		n = was == NONE;
 		break;
 	}
-	if (!c && next != NONE)
+	if (next == NONE) {
+		if (c)
+			ps_table_remove(d->conns, c);
+		return n;
+	}
+	if (!c)
 		c = ps_table_insert(d->conns, &key, h, now);
-	if (c && next == NONE)
-		ps_table_remove(d->conns, c);
-	else if (c)
-		c->pending = (uint8_t)next;
+	c->pending = (uint8_t)next;
 	return n;
 }
 

@@ -82,31 +82,11 @@ uint64_t ps_det_net_hash(struct ps_detector *d, const struct ip_key *net)
 	return ip_key_hash(d, &d->last_net, net);
 }
 
-/* Whether n bytes at a and b are equal: host and user names, mostly
- * shorter than 16 bytes, compared in two overlapping loads rather than a
- * call to memcmp() (every event compares its host). */
-static bool same_text(const char *a, const char *b, size_t n)
-{
-	if (n >= 8 && n <= 16) {
-		uint64_t a0, a1, b0, b1;
-		memcpy(&a0, a, 8), memcpy(&b0, b, 8);
-		memcpy(&a1, a + n - 8, 8), memcpy(&b1, b + n - 8, 8);
-		return a0 == b0 && a1 == b1;
-	}
-	if (n >= 4 && n < 8) {
-		uint32_t a0, a1, b0, b1;
-		memcpy(&a0, a, 4), memcpy(&b0, b, 4);
-		memcpy(&a1, a + n - 4, 4), memcpy(&b1, b + n - 4, 4);
-		return a0 == b0 && a1 == b1;
-	}
-	return n == 0 || memcmp(a, b, n) == 0;
-}
-
 /* The hash of s (ps_det_hash), the last one's kept: most lines of a log
  * name one host, and a brute force tries one user again and again. */
 static uint64_t text_hash(const struct ps_detector *d, struct last_text *last, struct ps_str s)
 {
-	if (ps_set(s) && s.n == last->n && same_text(s.p, last->text, s.n))
+	if (ps_set(s) && s.n == last->n && ps_same_bytes(s.p, last->text, s.n))
 		return last->hash;
 	uint64_t h = ps_det_hash(d, s);
 	last->n = SIZE_MAX;

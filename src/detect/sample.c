@@ -123,14 +123,14 @@ static bool fits_ring(const struct ps_samples *s, struct ps_str json)
 
 /* Keep json (fits_ring) for h. A text never wraps around the ring's end:
  * the rest of the ring is skipped instead. */
-static void keep_json(struct ps_samples *s, struct held *j, struct ps_str json)
+static void keep_json(struct ps_samples *s, struct held *h, struct ps_str json)
 {
 	size_t pos = s->json_head % s->json_cap;
 	if (pos + json.n > s->json_cap)
 		s->json_head += s->json_cap - pos;
 	memcpy(s->json + s->json_head % s->json_cap, json.p, json.n);
-	j->at = s->json_head;
-	j->len = (uint32_t)json.n;
+	h->at = s->json_head;
+	h->len = (uint32_t)json.n;
 	s->json_head += json.n;
 }
 
@@ -191,14 +191,14 @@ uint32_t ps_samples_put(struct ps_samples *s, const struct ps_event *ev, struct 
 bool ps_samples_json(const struct ps_samples *s, uint32_t ref, struct ps_str *json)
 {
 	*json = (struct ps_str){ 0 };
-	const struct held *j = &s->held[ref % s->cap];
-	if (ref == 0 || j->ref != ref)
+	const struct held *h = &s->held[ref % s->cap];
+	if (ref == 0 || h->ref != ref)
 		return false;
-	if (!j->len)
+	if (!h->len)
 		return true;
-	if (s->json_head - j->at > s->json_cap)
+	if (s->json_head - h->at > s->json_cap)
 		return false; /* the ring has moved past it */
-	*json = ps_str(s->json + j->at % s->json_cap, j->len);
+	*json = ps_str(s->json + h->at % s->json_cap, h->len);
 	return true;
 }
 

@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/slice.h"
+
 /* Slot indices are 1-based: 0 is "none", so a calloc'd bucket array is
  * already all empty and its pages stay untouched until used. */
 #define NIL 0u
@@ -144,20 +146,6 @@ static void balance(struct ps_table *t)
 	}
 }
 
-/* Whether the n-byte keys at a and b are equal. Asked once the 64-bit
- * hashes matched, so nearly always yes: the rules' keys of 16 to 24 bytes
- * (addresses, connections) in three word compares, without a call. */
-static bool same_key(const unsigned char *a, const unsigned char *b, size_t n)
-{
-	if (n < 16 || n > 24)
-		return memcmp(a, b, n) == 0;
-	uint64_t a0, a1, a2, b0, b1, b2;
-	memcpy(&a0, a, 8), memcpy(&b0, b, 8);
-	memcpy(&a1, a + 8, 8), memcpy(&b1, b + 8, 8);
-	memcpy(&a2, a + n - 8, 8), memcpy(&b2, b + n - 8, 8);
-	return ((a0 ^ b0) | (a1 ^ b1) | (a2 ^ b2)) == 0;
-}
-
 /* Found again: promoted to the protected segment, or to its front. Out of
  * line: most finds are of the entry at the front already. */
 static __attribute__((noinline)) void promote(struct ps_table *t, uint32_t i)
@@ -171,7 +159,7 @@ void *ps_table_find(struct ps_table *t, const void *key, uint64_t hash, int64_t 
 {
 	for (uint32_t i = t->buckets[hash & (t->n_buckets - 1)]; i != NIL; i = slot(t, i)->chain) {
 		struct slot *s = slot(t, i);
-		if (s->hash != hash || !same_key(key_of(t, i), key, t->key_size))
+		if (s->hash != hash || !ps_same_bytes(key_of(t, i), key, t->key_size))
 			continue;
 		s->touched = now;
 		if (s->seg != PROTECTED || t->seg[PROTECTED].head != i)

@@ -35,6 +35,30 @@ static inline bool ps_set(struct ps_str s) { return s.p != NULL; }
 bool ps_eq(struct ps_str a, struct ps_str b);
 
 /*
+ * Whether n bytes at a and b are equal. Up to 24 bytes (names, addresses,
+ * table keys) in two or three overlapping word loads, without a call to
+ * memcmp(): the detector compares a host or a key for every event.
+ */
+static inline bool ps_same_bytes(const void *a, const void *b, size_t n)
+{
+	const unsigned char *x = a, *y = b;
+	if (n >= 8 && n <= 24) {
+		uint64_t x0, x1, x2, y0, y1, y2;
+		memcpy(&x0, x, 8), memcpy(&y0, y, 8);
+		memcpy(&x1, x + (n > 16 ? 8 : n - 8), 8), memcpy(&y1, y + (n > 16 ? 8 : n - 8), 8);
+		memcpy(&x2, x + n - 8, 8), memcpy(&y2, y + n - 8, 8);
+		return ((x0 ^ y0) | (x1 ^ y1) | (x2 ^ y2)) == 0;
+	}
+	if (n >= 4 && n < 8) {
+		uint32_t x0, x1, y0, y1;
+		memcpy(&x0, x, 4), memcpy(&y0, y, 4);
+		memcpy(&x1, x + n - 4, 4), memcpy(&y1, y + n - 4, 4);
+		return ((x0 ^ y0) | (x1 ^ y1)) == 0;
+	}
+	return n == 0 || memcmp(a, b, n) == 0;
+}
+
+/*
  * The helpers that take a literal are inline so that strlen() of a literal
  * is folded at compile time: decoders call them for every line. Forced:
  * with link-time optimisation GCC otherwise keeps one shared out-of-line
