@@ -17,6 +17,19 @@ void ps_frame_ctx_free(struct ps_frame_ctx *c)
 	c->scratch_cap = 0;
 }
 
+static bool in_scratch(const struct ps_frame_ctx *c, struct ps_str s)
+{
+	/* As integers: comparing pointers into different objects is undefined. */
+	uintptr_t p = (uintptr_t)s.p, start = (uintptr_t)c->scratch;
+	return s.n && c->scratch && p >= start && p - start < c->scratch_cap;
+}
+
+bool ps_frame_borrows_scratch(const struct ps_frame_ctx *c, const struct ps_record *rec)
+{
+	return in_scratch(c, rec->message) || in_scratch(c, rec->program) || in_scratch(c, rec->host) ||
+	       in_scratch(c, rec->audit_session);
+}
+
 bool ps_frame_tag(struct ps_str s, struct ps_record *rec)
 {
 	/* The tag is the first word and ends in ":"; a pid sits in a final "[digits]". */

@@ -10,6 +10,7 @@
 #ifndef PS_DECODE_FRAME_H
 #define PS_DECODE_FRAME_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "decode/record.h"
@@ -36,6 +37,13 @@ void ps_frame_ctx_free(struct ps_frame_ctx *c);
  * the whole line and the other fields are unknown), or -ENOMEM.
  */
 int ps_frame_line(struct ps_frame_ctx *c, struct ps_str line, struct ps_record *rec);
+
+/*
+ * Whether rec's text lies in c's scratch buffer (journal JSON values),
+ * which the next ps_frame_line() overwrites: such a record, and an event
+ * decoded from it, must be used before the next line is framed.
+ */
+bool ps_frame_borrows_scratch(const struct ps_frame_ctx *c, const struct ps_record *rec);
 
 /* Individual framings, for tests and fuzzing. Same returns as above. */
 int ps_frame_syslog(struct ps_frame_ctx *c, struct ps_str line, struct ps_record *rec);

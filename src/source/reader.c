@@ -143,25 +143,33 @@ static int fill(struct ps_reader *r)
 	return 1;
 }
 
+int ps_reader_buffered_line(struct ps_reader *r, struct ps_str *line)
+{
+	if (r->scanned < r->start)
+		r->scanned = r->start;
+	char *nl = memchr(r->buf + r->scanned, '\n', r->end - r->scanned);
+	if (!nl) {
+		r->scanned = r->end;
+		return PS_READ_MORE;
+	}
+	size_t len = (size_t)(nl - (r->buf + r->start));
+	*line = ps_str(r->buf + r->start, len);
+	r->start = r->scanned = (size_t)(nl - r->buf) + 1;
+	r->line_no++;
+	if (r->skipping || len > PS_MAX_LINE) {
+		r->skipping = false;
+		return PS_READ_OVERLONG;
+	}
+	ps_chop(line, "\r");
+	return PS_READ_LINE;
+}
+
 int ps_reader_line(struct ps_reader *r, struct ps_str *line)
 {
 	for (;;) {
-		if (r->scanned < r->start)
-			r->scanned = r->start;
-		char *nl = memchr(r->buf + r->scanned, '\n', r->end - r->scanned);
-		if (nl) {
-			size_t len = (size_t)(nl - (r->buf + r->start));
-			*line = ps_str(r->buf + r->start, len);
-			r->start = r->scanned = (size_t)(nl - r->buf) + 1;
-			r->line_no++;
-			if (r->skipping || len > PS_MAX_LINE) {
-				r->skipping = false;
-				return PS_READ_OVERLONG;
-			}
-			ps_chop(line, "\r");
-			return PS_READ_LINE;
-		}
-		r->scanned = r->end;
+		int k = ps_reader_buffered_line(r, line);
+		if (k != PS_READ_MORE)
+			return k;
 		if (r->end - r->start > PS_MAX_LINE) {
 			/* Too long: drop what we have and keep dropping to the newline. */
 			r->start = r->scanned = r->end;

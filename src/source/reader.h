@@ -21,7 +21,7 @@
 
 #define PS_MAX_LINE (64 * 1024)
 
-enum { PS_READ_EOF = 0, PS_READ_LINE = 1, PS_READ_OVERLONG = 2 };
+enum { PS_READ_EOF = 0, PS_READ_LINE = 1, PS_READ_OVERLONG = 2, PS_READ_MORE = 3 };
 
 struct ps_reader {
 	int fd;
@@ -40,12 +40,21 @@ int ps_reader_open_fd(struct ps_reader *r, int fd);
 void ps_reader_close(struct ps_reader *r);
 
 /*
- * The next line, without its "\n" (and "\r" before it). The slice is valid
- * until the next call. Returns PS_READ_LINE, PS_READ_OVERLONG (line skipped;
- * line_no says which), PS_READ_EOF, or -errno. A last line without a
- * newline is returned like any other.
+ * The next line, without its "\n" (and "\r" before it). Returns
+ * PS_READ_LINE, PS_READ_OVERLONG (line skipped; line_no says which),
+ * PS_READ_EOF, or -errno. A last line without a newline is returned like
+ * any other. The slice is valid until the reader reads again: a call that
+ * does not find its line buffered, or ps_reader_bytes()/ps_reader_skip().
  */
 int ps_reader_line(struct ps_reader *r, struct ps_str *line);
+
+/*
+ * The same, but only from what is buffered: PS_READ_MORE (nothing taken)
+ * when the next line needs a read. A caller can so hold on to the lines
+ * of one read and hand them on before asking for more (with
+ * ps_reader_line(), which reads).
+ */
+int ps_reader_buffered_line(struct ps_reader *r, struct ps_str *line);
 
 /*
  * Exactly n bytes (n <= PS_MAX_LINE), for binary journal export fields.

@@ -1,10 +1,14 @@
 /* The bounded reader and the file source: overlong lines, gzip, export. */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <zlib.h>
 #include <cmocka.h>
@@ -127,6 +131,127 @@ static void test_export_binary(void **state)
 	assert_int_equal(st.malformed, 1);
 }
 
+static void test_buffered_line(void **state)
+{
+	(void)state;
+	struct ps_reader r;
+	struct ps_str a, b, l;
+	const char data[] = "one\ntwo\nlast";
+	assert_int_equal(ps_reader_open_fd(&r, mem_fd(data, sizeof(data) - 1)), 0);
+	assert_int_equal(ps_reader_buffered_line(&r, &l), PS_READ_MORE); /* nothing read yet */
+	assert_int_equal(ps_reader_line(&r, &a), PS_READ_LINE);
+	assert_int_equal(ps_reader_buffered_line(&r, &b), PS_READ_LINE);
+	assert_true(ps_eq_lit(b, "two"));
+	assert_true(ps_eq_lit(a, "one")); /* still valid: no read since */
+	/* The last line has no newline: only a read can tell it is whole. */
+	assert_int_equal(ps_reader_buffered_line(&r, &l), PS_READ_MORE);
+	assert_int_equal(r.line_no, 2);
+	assert_int_equal(ps_reader_line(&r, &l), PS_READ_LINE);
+	assert_true(ps_eq_lit(l, "last"));
+	assert_int_equal(ps_reader_buffered_line(&r, &l), PS_READ_MORE);
+	assert_int_equal(ps_reader_line(&r, &l), PS_READ_EOF);
+	ps_reader_close(&r);
+}
+
+/* Each event's user must be the one its line was written with. */
+struct expect {
+	uint64_t events, wrong, last_line;
+};
+
+static int check_user(const struct ps_event *ev, void *arg)
+{
+	struct expect *x = arg;
+	char want[32];
+	snprintf(want, sizeof(want), "user%06llu", (unsigned long long)ev->line);
+	x->wrong += !ps_eq(ev->user, ps_cstr(want)) || ev->line <= x->last_line;
+	x->last_line = ev->line;
+	x->events++;
+	return 0;
+}
+
+static void test_batches(void **state)
+{
+	(void)state;
+	/* Events are handed on in batches that point into the reader's buffer
+	 * and, for journal JSON, into the framing's scratch: over 1 MB of
+	 * lines (several reads) with runs of JSON lines, every event must
+	 * still carry its own line's text, in input order. */
+	size_t cap = 2 * 1024 * 1024, n = 0;
+	char *data = malloc(cap);
+	unsigned lines = 12000;
+	for (unsigned i = 1; i <= lines; i++) {
+		if (i % 100 < 3)
+			n += (size_t)snprintf(data + n, cap - n,
+					      "{\"SYSLOG_IDENTIFIER\":\"sshd\",\"_PID\":\"%u\",\"MESSAGE\":"
+					      "\"Failed password for user%06u from 192.0.2.%u port %u ssh2\"}\n",
+					      i, i, i % 250, 1024 + i);
+		else
+			n += (size_t)snprintf(data + n, cap - n,
+					      "Nov 21 19:50:%02u h sshd[%u]: Failed password for user%06u from "
+					      "2001:db8::%x port %u ssh2%*s\n",
+					      i % 60, i, i, i, 1024 + i, (int)(i % 40), "");
+	}
+	assert_true(n > 1024 * 1024 && n < cap);
+	struct ps_reader r;
+	struct ps_scan_stats st = { 0 };
+	struct expect x = { 0 };
+	assert_int_equal(ps_reader_open_fd(&r, mem_fd(data, n)), 0);
+	assert_int_equal(ps_file_scan(&r, "x", 1798675200, check_user, NULL, &x, &st), 0);
+	ps_reader_close(&r);
+	free(data);
+	assert_int_equal(x.events, lines);
+	assert_int_equal(x.wrong, 0);
+	assert_int_equal(st.events, lines);
+}
+
+/* A live pipe's events are handed on before the reader waits for more. */
+static int ack_third(const struct ps_event *ev, void *arg)
+{
+	(void)ev;
+	int *ack = arg;
+	if (++ack[1] == 3 && write(ack[0], "!", 1) != 1)
+		return -errno; /* the writer gave up waiting: the test fails below */
+	return 0;
+}
+
+static void test_pipe_not_held(void **state)
+{
+	(void)state;
+	int data[2], ack[2];
+	signal(SIGPIPE, SIG_IGN);
+	assert_int_equal(pipe(data), 0);
+	assert_int_equal(pipe(ack), 0);
+	pid_t child = fork();
+	assert_true(child >= 0);
+	if (child == 0) {
+		/* Three lines, then hold the pipe open until they were seen. */
+		close(data[0]);
+		close(ack[1]);
+		static const char lines[] = "Nov 21 19:50:01 h sshd[1]: Invalid user a from 192.0.2.1 port 1\n"
+					    "Nov 21 19:50:02 h sshd[2]: Invalid user b from 192.0.2.1 port 2\n"
+					    "Nov 21 19:50:03 h sshd[3]: Invalid user c from 192.0.2.1 port 3\n";
+		if (write(data[1], lines, sizeof(lines) - 1) != (ssize_t)sizeof(lines) - 1)
+			_exit(2);
+		struct pollfd p = { .fd = ack[0], .events = POLLIN };
+		_exit(poll(&p, 1, 20 * 1000) == 1 ? 0 : 1);
+	}
+	close(data[1]);
+	close(ack[0]);
+	struct ps_reader r;
+	struct ps_scan_stats st = { 0 };
+	int arg[2] = { ack[1], 0 };
+	assert_int_equal(ps_reader_open_fd(&r, data[0]), 0);
+	int scanned = ps_file_scan(&r, "-", 1798675200, ack_third, NULL, arg, &st);
+	ps_reader_close(&r);
+	close(ack[1]);
+	int status;
+	assert_int_equal(waitpid(child, &status, 0), child);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0); /* 1: the events waited for the end of input */
+	assert_int_equal(scanned, 0);
+	assert_int_equal(arg[1], 3);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -134,6 +259,9 @@ int main(void)
 		cmocka_unit_test(test_overlong),
 		cmocka_unit_test(test_gzip),
 		cmocka_unit_test(test_export_binary),
+		cmocka_unit_test(test_buffered_line),
+		cmocka_unit_test(test_batches),
+		cmocka_unit_test(test_pipe_not_held),
 	};
 	setenv("TZ", "UTC", 1);
 	return cmocka_run_group_tests(tests, NULL, NULL);
