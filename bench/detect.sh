@@ -5,7 +5,11 @@
 #   bench/detect.sh [LINES]     (default 1000000)
 #
 # 1. cost: scan of the generated log (bench/gen-authlog.py) with detection
-#    (the default) and with --no-detect: CPU and wall time, best of RUNS.
+#    (the default) and with --no-detect: CPU and wall time, best of RUNS;
+#    then the ratio of CPU times from PAIRS paired runs (each round runs
+#    both, in alternating order, pinned to one CPU; the median of the
+#    rounds' ratios), which a shared machine's drift moves far less than
+#    a best-of.
 # 2. alerts: pamsignal's alerts per rule, next to sshguard (sshg-parser piped
 #    into sshg-blocker, counting "block" lines) and fail2ban (fail2ban-regex's
 #    matches of the sshd filter, run through fail2ban's default ban rule:
@@ -20,6 +24,7 @@
 # Builds nothing. Environment (all optional):
 #   PAMSIGNAL=path     default build-release/pamsignal, else build/pamsignal
 #   RUNS=N             best of N timed runs (default 3)
+#   PAIRS=N            paired rounds for the cost ratio (default 21)
 #   FLOOD_LINES=N      default 1000000
 #   SAVE_EVENTS=N      flood events before the state save (default 3000000)
 #   SKIP_FAIL2BAN=1    fail2ban-regex takes ~30 s per million lines
@@ -37,6 +42,7 @@ if [ -z "${PAMSIGNAL:-}" ] && [ -x "$root/build-release/pamsignal" ]; then
 fi
 PAMSIGNAL=${PAMSIGNAL:-$root/build/pamsignal}
 RUNS=${RUNS:-3}
+PAIRS=${PAIRS:-21}
 FLOOD_LINES=${FLOOD_LINES:-1000000}
 SKIP_FAIL2BAN=${SKIP_FAIL2BAN:-0}
 SEED=${SEED:-1105}
@@ -49,6 +55,7 @@ die() { echo "detect.sh: $*" >&2; exit 2; }
 [ -x "$PAMSIGNAL" ] || die "$PAMSIGNAL not found (build it, or set PAMSIGNAL=)"
 [ -x "$GNU_TIME" ] || die "$GNU_TIME not found (Debian: apt-get install time)"
 [[ $RUNS =~ ^[1-9][0-9]*$ ]] || die "RUNS must be a positive integer"
+[[ $PAIRS =~ ^[1-9][0-9]*$ ]] || die "PAIRS must be a positive integer"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/pamsignal-detect-bench.XXXXXX")
 trap 'rm -rf -- "$tmp"' EXIT
 mkdir -p "$BENCH_CACHE"
@@ -72,7 +79,31 @@ base=$t_cpu
 printf '%-28s %8.2f %8.2f %10.1f\n' "scan --no-detect" "$t_cpu" "$t_wall" "$(awk -v k="$t_rss_kb" 'BEGIN{print k/1024}')"
 timed detect "$PAMSIGNAL" scan --format json "$log"
 printf '%-28s %8.2f %8.2f %10.1f\n' "scan (detection on)" "$t_cpu" "$t_wall" "$(awk -v k="$t_rss_kb" 'BEGIN{print k/1024}')"
-awk -v a="$t_cpu" -v b="$base" 'BEGIN{printf "detection adds %.0f%% CPU time\n", (a / b - 1) * 100}'
+awk -v a="$t_cpu" -v b="$base" -v n="$RUNS" 'BEGIN{printf "detection adds %.0f%% CPU time (best of %d each)\n", (a / b - 1) * 100, n}'
+
+# cpu_time CMD...: user + system CPU seconds of one run, to the millisecond.
+cpu_time() {
+	local TIMEFORMAT='%3U %3S' t
+	t=$({ time "$@" > /dev/null 2> "$tmp/err.paired"; } 2>&1) || die "$* failed: $(tail -3 "$tmp/err.paired")"
+	awk -v t="$t" 'BEGIN{split(t, f, " "); print f[1] + f[2]}'
+}
+pin=()
+command -v taskset > /dev/null && pin=(taskset -c "$(($(nproc) - 1))")
+ratios=()
+for ((i = 0; i < PAIRS; i++)); do
+	if ((i % 2)); then
+		b=$(cpu_time "${pin[@]}" "$PAMSIGNAL" scan --format json "$log")
+		a=$(cpu_time "${pin[@]}" "$PAMSIGNAL" scan --format json --no-detect "$log")
+	else
+		a=$(cpu_time "${pin[@]}" "$PAMSIGNAL" scan --format json --no-detect "$log")
+		b=$(cpu_time "${pin[@]}" "$PAMSIGNAL" scan --format json "$log")
+	fi
+	ratios+=("$(awk -v a="$a" -v b="$b" 'BEGIN{printf "%.4f", b / a}')")
+done
+printf '%s\n' "${ratios[@]}" | sort -n | awk '{v[NR] = $1} END {
+	m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; q = int(NR / 4)
+	printf "detection adds %.1f%% CPU time (median of %d paired runs; interquartile %.1f-%.1f%%)\n",
+		(m - 1) * 100, NR, (v[q + 1] - 1) * 100, (v[NR - q] - 1) * 100 }'
 timed alerts "$PAMSIGNAL" scan --format json --alerts "$log"
 printf '%-28s %8.2f %8.2f %10.1f\n' "scan --alerts" "$t_cpu" "$t_wall" "$(awk -v k="$t_rss_kb" 'BEGIN{print k/1024}')"
 
