@@ -258,11 +258,12 @@ int ps_file_scan(struct ps_reader *r, const char *name, int64_t ref_time_sec,
 	if (!s.batch)
 		return -ENOMEM;
 	/* journalctl -o export starts every entry with these fields. */
+	int ret;
 	if (kind == PS_READ_LINE &&
 	    (ps_starts(first, "__CURSOR=") || ps_starts(first, "__REALTIME_TIMESTAMP=")))
-		kind = scan_export(r, &s, first, kind);
+		ret = scan_export(r, &s, first, kind);
 	else
-		kind = scan_lines(r, &s, ref_time_sec, first, kind);
+		ret = scan_lines(r, &s, ref_time_sec, first, kind);
 	free(s.batch);
-	return kind;
+	return ret;
 }
